@@ -1,0 +1,1 @@
+export { DbConfigError, type DbProvider, providerFromUrl } from "./provider";
