@@ -1,0 +1,20 @@
+// Bundles the CLI into one ESM file, dependencies included (the decoders are JavaScript with their
+// WebAssembly inlined), so dist/cli.js runs with nothing but Node.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { cli: "src/bin.ts" },
+  outdir: "dist",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __cmCreateRequire } from 'node:module'; const require = __cmCreateRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});

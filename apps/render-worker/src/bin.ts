@@ -1,0 +1,10 @@
+// The `comaster` command: wires process I/O to runCli.
+import { runCli } from "./cli";
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+});
+
+// Benchmarks read the peak resident memory of a run from here (kilobytes).
+if (process.env.COMASTER_REPORT_MAXRSS === "1") process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS}\n`);
