@@ -1,0 +1,30 @@
+import type { Processor, ProcessSpec } from "../processor";
+
+/**
+ * A module of the mastering chain as the DSP sees it: the processor contract plus parameters and
+ * latency. Parameter objects are plain values whose keys match the chain document's parameter specs
+ * (packages/chain): enums arrive as their string values, booleans as booleans.
+ *
+ * Rules every implementation keeps (tests check them):
+ * - `process` works IN PLACE on `block` (planar, one array per channel) and never allocates.
+ * - Block-size invariance: splitting the same input into blocks of 1, 128 or 8192 frames gives
+ *   bit-identical output. Nothing may depend on where a block starts (no per-block coefficient
+ *   updates, no per-block envelope steps); state advances per sample.
+ * - `latencyFrames` is the delay the module adds (lookahead, linear-phase filters); the renderer
+ *   compensates it. It is fixed after `prepare` (it must not change with parameters).
+ * - `setParams` may be called between blocks (the live preview); it must not allocate in steady
+ *   state and takes effect from the next sample. It is also called once before `prepare`.
+ * - Channel count is 1 or 2 (mono/stereo); mid/side features treat mono as mid only.
+ */
+export interface ChainProcessor<P> extends Processor {
+  setParams(params: P): void;
+  readonly latencyFrames: number;
+}
+
+/** Where the render stands in the programme, for processors that depend on it (fades). */
+export interface Timeline {
+  /** Total frames of the programme at the processor's input. */
+  readonly totalFrames: number;
+}
+
+export type { ProcessSpec };
