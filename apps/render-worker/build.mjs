@@ -1,5 +1,6 @@
-// Bundles the CLI into one ESM file, dependencies included (the decoders are JavaScript with their
-// WebAssembly inlined), so dist/cli.js runs with nothing but Node.
+// Bundles the CLI into one ESM file with its dependencies (the decoders are JavaScript with their
+// WebAssembly inlined). libflacjs locates its own files at run time, so it stays external and
+// loads from node_modules.
 import { build } from "esbuild";
 
 await build({
@@ -16,5 +17,6 @@ await build({
   banner: {
     js: "import { createRequire as __cmCreateRequire } from 'node:module'; const require = __cmCreateRequire(import.meta.url);",
   },
+  external: ["libflacjs"],
   logLevel: "warning",
 });

@@ -1,6 +1,6 @@
 import { type AnalysisResult, AudioAnalyzer } from "@comaster/dsp";
 import { CliError } from "./cliError";
-import { type AudioStreamSummary, readAudioFile } from "./readAudioFile";
+import { openAudioSource } from "./readAudioFile";
 
 export interface FileAnalysis extends Omit<AnalysisResult, "waveform"> {
   readonly file: string;
@@ -19,25 +19,47 @@ export interface AnalyzeFileOptions {
 /** Streams a file through the dsp analyzer: memory stays bounded for PCM whatever the length. */
 export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}): Promise<FileAnalysis> {
   const bins = options.waveformBins ?? 0;
-  let analyzer: AudioAnalyzer | undefined;
-  const summary: AudioStreamSummary = await readAudioFile(path, {
-    begin(info) {
-      analyzer = new AudioAnalyzer({ sampleRate: info.sampleRate, channels: info.channels, waveformBins: bins || 1 });
-    },
-    block(channels, frames) {
-      analyzer?.process(channels, frames);
-    },
-  });
-  if (!analyzer || summary.frames === 0) throw new CliError("BAD_INPUT", `${path}: the file holds no audio frames`);
-  const { waveform, ...figures } = analyzer.result();
+  const source = await openAudioSource(path);
+  try {
+    const analyzer = new AudioAnalyzer({
+      sampleRate: source.sampleRate,
+      channels: source.channels,
+      waveformBins: bins || 1,
+    });
+    let frames = 0;
+    for await (const block of source.blocks()) {
+      analyzer.process(block.channels, block.frames);
+      frames += block.frames;
+    }
+    if (frames === 0) throw new CliError("BAD_INPUT", `${path}: the file holds no audio frames`);
+    return describe(path, source, analyzer.result(), bins > 0);
+  } finally {
+    await source.close();
+  }
+}
+
+/** The CLI's JSON shape of an analysis: file facts first, then the figures. */
+export function describe(
+  path: string,
+  source: {
+    format: string;
+    codec: string;
+    bitsPerSample: number | null;
+    nonFiniteSamples: number;
+    warnings: readonly string[];
+  },
+  result: AnalysisResult,
+  withWaveform: boolean,
+): FileAnalysis {
+  const { waveform, ...figures } = result;
   return {
     file: path,
-    format: summary.format,
-    codec: summary.codec,
-    bitsPerSample: summary.bitsPerSample,
+    format: source.format,
+    codec: source.codec,
+    bitsPerSample: source.bitsPerSample,
     ...figures,
-    nonFiniteSamples: figures.nonFiniteSamples + summary.nonFiniteSamples,
-    warnings: summary.warnings,
-    ...(bins > 0 ? { waveform } : {}),
+    nonFiniteSamples: figures.nonFiniteSamples + source.nonFiniteSamples,
+    warnings: [...source.warnings],
+    ...(withWaveform ? { waveform } : {}),
   };
 }

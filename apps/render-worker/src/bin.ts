@@ -1,6 +1,8 @@
-// The `comaster` command: wires process I/O to runCli.
+// The `comaster` command: wires process I/O and signals to runCli.
 import { runCli } from "./cli";
+import { removeTempsOnSignals } from "./masterFile";
 
+removeTempsOnSignals();
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

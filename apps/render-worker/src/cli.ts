@@ -1,13 +1,21 @@
 import { parseArgs } from "node:util";
+import { PRESET_NAMES } from "@comaster/chain";
 import { analyzeFile } from "./analyzeFile";
 import { CliError } from "./cliError";
+import { resolveFormat } from "./exportFormat";
 import { formatAnalysis } from "./formatAnalysis";
+import { masterFile } from "./masterFile";
 
 const USAGE = `usage: comaster analyze FILE [--json] [--waveform-bins N]
+       comaster master IN OUT [--chain chain.json | --preset NAME] [--target LUFS] [--ceiling DBTP]
+                              [--format wav16|wav24|wav32f|flac|mp3] [--sample-rate HZ] [--json]
 
   analyze   measure loudness (BS.1770-4 / EBU R128), true peak, range and more
             --json             print one JSON object
-            --waveform-bins N  include a min/max waveform overview of N bins (JSON only)`;
+            --waveform-bins N  include a min/max waveform overview of N bins (JSON only)
+  master    render the mastering chain (default preset: streaming) and write OUT
+            --json             print the analysis of OUT (same keys as analyze)
+  presets   ${PRESET_NAMES.join(", ")}`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -23,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return command === undefined ? 2 : 0;
     }
     if (command === "analyze") return await analyzeCommand(rest, io);
+    if (command === "master") return await masterCommand(rest, io);
     throw new CliError("USAGE", `unknown command "${command}"\n${USAGE}`);
   } catch (err) {
     if (err instanceof CliError) {
@@ -51,9 +60,53 @@ async function analyzeCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function masterCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    chain: { type: "string" },
+    preset: { type: "string" },
+    target: { type: "string" },
+    ceiling: { type: "string" },
+    format: { type: "string" },
+    "sample-rate": { type: "string" },
+    json: { type: "boolean", default: false },
+  });
+  if (positionals.length !== 2) throw new CliError("USAGE", `master takes IN and OUT\n${USAGE}`);
+  const [input, output] = positionals as [string, string];
+  const num = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n)) throw new CliError("USAGE", `--${flag} takes a number, not "${v}"`);
+    return n;
+  };
+  const sampleRate = num("sample-rate", values["sample-rate"]);
+  if (sampleRate !== undefined && ![44_100, 48_000, 88_200, 96_000].includes(sampleRate)) {
+    throw new CliError("USAGE", "--sample-rate must be 44100, 48000, 88200 or 96000");
+  }
+  const { analysis } = await masterFile(input, output, {
+    chainPath: values.chain,
+    preset: values.preset,
+    targetLufs: num("target", values.target),
+    ceilingDbtp: num("ceiling", values.ceiling),
+    format: resolveFormat(values.format, output),
+    sampleRate,
+  });
+  io.stdout(values.json ? `${JSON.stringify(analysis)}\n` : `${formatAnalysis(analysis)}\n`);
+  return 0;
+}
+
 function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>["options"]>(args: string[], options: T) {
+  // "--target -14": loudness figures are negative, and parseArgs would read "-14" as an option.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i]!.startsWith("--") ? args[i]!.slice(2) : "";
+    const next = args[i + 1];
+    if (options && options[name]?.type === "string" && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      joined.push(`--${name}=${next}`);
+      i++;
+    } else joined.push(args[i]!);
+  }
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joined, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new CliError("USAGE", `${(err as Error).message}\n${USAGE}`);
   }

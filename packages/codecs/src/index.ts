@@ -3,6 +3,8 @@
  * WAV (PCM/float/extensible, RIFX, RF64), AIFF/AIFF-C, FLAC and MP3. No file system, no Node
  * built-ins: runs in Node and in the browser.
  */
+
+export { type AudioEncoder, applyPatches, concatBytes, type EncoderTail, type ExportFormat } from "./audioEncoder.ts";
 export { decodeAudio, decodePcm } from "./decodeAudio.ts";
 export type { DecodedAudio } from "./decodedAudio.ts";
 export { encodeWav, type WavSampleFormat } from "./encodeWav.ts";
@@ -20,3 +22,4 @@ export {
   pcmCodecName,
 } from "./pcm.ts";
 export { type AudioFormat, type SniffResult, sniff } from "./sniff.ts";
+export { createWavEncoder } from "./wavEncoder.ts";

@@ -3,6 +3,12 @@
 export type { AnalysisResult } from "./analysisResult";
 export { type AnalyzerOptions, AudioAnalyzer, analyzeAudio } from "./analyzer";
 export { Biquad, type BiquadCoefs, biquadMagnitude } from "./biquad";
+// The mastering chain: processors, the renderer shared by preview and export, the offline master.
+export { ChainRenderer } from "./chain/chainRenderer";
+export { type MasterOptions, type MasterReport, type MasterSink, type MasterSource, master } from "./chain/master";
+export type { ModulePlan, ParamValue } from "./chain/modulePlan";
+export { type OutputSettings, OutputStage } from "./chain/outputStage";
+export { createProcessor, PROCESSOR_TYPES } from "./chain/processorRegistry";
 export {
   type ReferenceCase,
   type Tech3341Case,
@@ -24,6 +30,21 @@ export { kShelf, rlbHighPass } from "./kWeighting";
 export { LoudnessMeter, type LoudnessMeterOptions } from "./loudnessMeter";
 export { type Waveform, WaveformOverview } from "./overview";
 export { assertBlock, assertSpec, type Processor, type ProcessSpec, type SampleBuffer } from "./processor";
+export type { ChainProcessor, Timeline } from "./processors/chainProcessor";
+export { Compressor, type CompressorParams } from "./processors/dynamics/compressor";
+export { Deesser, type DeesserParams } from "./processors/dynamics/deesser";
+export { Limiter, type LimiterParams } from "./processors/dynamics/limiter";
+export { Multiband, type MultibandParams } from "./processors/dynamics/multiband";
+export { type DitherMode, Quantizer } from "./processors/effects/dither";
+export { Resampler } from "./processors/effects/resampler";
+export { Reverb, type ReverbParams } from "./processors/effects/reverb";
+export { Saturation, type SaturationParams } from "./processors/effects/saturation";
+export { type EqParams, EqProcessor } from "./processors/filters/eq";
+export { type FadeParams, FadeProcessor, fadeGain } from "./processors/filters/fade";
+export { type HighpassParams, HighpassProcessor } from "./processors/filters/highpass";
+export { type ImagerParams, ImagerProcessor } from "./processors/filters/imager";
+export { MultibandSplitter } from "./processors/filters/linkwitzRiley";
+export { type TrimParams, TrimProcessor } from "./processors/filters/trim";
 export {
   concat,
   type NoiseOptions,

@@ -90,15 +90,7 @@ export function peakFrequency(x: Float32Array, sampleRate: number, lo: number, h
   return denom === 0 ? bestF : bestF + (step * 0.5 * (pl - pr)) / denom;
 }
 
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { concatBytes } from "../audioEncoder.ts";
 
 export function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
