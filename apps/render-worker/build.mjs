@@ -4,7 +4,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { cli: "src/bin.ts" },
+  entryPoints: { cli: "src/bin.ts", stageWorker: "src/stageWorker.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -18,6 +18,38 @@ function writeMix(name: string, seconds: number, rate = 44_100): string {
 }
 
 const mix = writeMix("mix.wav", 8);
+
+/** A chain file with every module on (audible settings), so the pipeline splits real work. */
+function chainWithEverythingOn(): string {
+  const types = [
+    "highpass",
+    "eq",
+    "compressor",
+    "multiband",
+    "saturation",
+    "imager",
+    "deesser",
+    "reverb",
+    "loudness",
+    "limiter",
+    "fade",
+    "output",
+  ];
+  const params: Record<string, object> = {
+    eq: { b2Gain: 2, b5Gain: -1 },
+    imager: { widthPct: 120 },
+    fade: { inS: 0.5, outS: 1 },
+  };
+  const path = join(dir, "all-on.json");
+  writeFileSync(
+    path,
+    JSON.stringify({
+      schemaVersion: 1,
+      modules: types.map((type) => ({ id: type, type, bypass: false, params: params[type] ?? {} })),
+    }),
+  );
+  return path;
+}
 /** Files in the folder that are not test inputs: outputs and any leftover temporary file. */
 const leftovers = () => readdirSync(dir).filter((f) => f.includes(".comaster-") || f.endsWith(".tmp"));
 
@@ -50,6 +82,15 @@ describe("comaster master", () => {
     const decoded = await decodeAudio(new Uint8Array(readFileSync(out)));
     expect(decoded.format).toBe(container);
     expect(decoded.bitsPerSample).toBe(bits);
+  });
+
+  it("the two-thread pipeline writes exactly what one thread writes", () => {
+    const one = join(dir, "one-thread.wav");
+    const two = join(dir, "two-threads.wav");
+    const all = chainWithEverythingOn();
+    expect(comaster(["master", mix, two, "--chain", all]).status).toBe(0);
+    expect(comaster(["master", mix, one, "--chain", all], 60_000, { COMASTER_THREADS: "1" }).status).toBe(0);
+    expect(Buffer.compare(readFileSync(one), readFileSync(two))).toBe(0);
   });
 
   it("--sample-rate resamples", async () => {

@@ -11,7 +11,12 @@ export interface CliRun {
 }
 
 /** Runs the built `comaster` CLI as a user would (the bundle made by `pnpm build`). */
-export function comaster(args: readonly string[], timeoutMs = 60_000): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 256 << 20 });
+export function comaster(args: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 256 << 20,
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

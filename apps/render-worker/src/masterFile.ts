@@ -1,11 +1,13 @@
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { type FileHandle, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { type MasterReport, type MasterSink, type ModulePlan, master } from "@comaster/dsp";
+import { fileURLToPath } from "node:url";
+import { type MasterReport, type MasterSink, type ModulePlan, master, type StageRunner } from "@comaster/dsp";
 import { analyzeFile, describe, type FileAnalysis } from "./analyzeFile";
 import { CliError } from "./cliError";
 import { createEncoder, type ExportFormatName, formatOverrides } from "./exportFormat";
 import { type ChainChoice, loadChain } from "./loadChain";
+import { pipelinedStage } from "./pipelineStage";
 import { openAudioSource } from "./readAudioFile";
 
 export interface MasterFileOptions extends ChainChoice {
@@ -16,8 +18,10 @@ export interface MasterFileOptions extends ChainChoice {
 
 export interface MasterFileResult {
   readonly report: MasterReport;
-  /** The analysis of the file as written (same keys as `comaster analyze`). */
-  readonly analysis: FileAnalysis;
+  /** The analysis of the file as written (same keys as `comaster analyze`), and how it was made. */
+  readonly analysis: FileAnalysis & {
+    readonly master: Pick<MasterReport, "targetLufs" | "ceilingDbtp" | "loudnessGainDb" | "passes" | "output">;
+  };
 }
 
 /** Temporary files of renders in progress, removed on failure and on SIGINT/SIGTERM. */
@@ -43,6 +47,7 @@ export async function masterFile(input: string, output: string, o: MasterFileOpt
     );
     const report = await master(source, {
       modules: chain.modules as readonly ModulePlan[],
+      stage: stageRunner(),
       output: overrides,
       onProgress: o.onProgress,
       openSink: async (pass, fmt) => {
@@ -73,7 +78,17 @@ export async function masterFile(input: string, output: string, o: MasterFileOpt
           );
     return {
       report,
-      analysis: { ...analysis, warnings: [...source.warnings, ...report.warnings, ...analysis.warnings] },
+      analysis: {
+        ...analysis,
+        warnings: [...source.warnings, ...report.warnings, ...analysis.warnings],
+        master: {
+          targetLufs: report.targetLufs,
+          ceilingDbtp: report.ceilingDbtp,
+          loudnessGainDb: report.loudnessGainDb,
+          passes: report.passes,
+          output: report.output,
+        },
+      },
     };
   } finally {
     await source.close();
@@ -81,6 +96,16 @@ export async function masterFile(input: string, output: string, o: MasterFileOpt
       if (pendingTemps.delete(t)) await rm(t, { force: true });
     }
   }
+}
+
+/**
+ * Two threads for the heavy first stage when the bundled worker script is there (the built CLI);
+ * COMASTER_THREADS=1 keeps everything in one thread (the output is the same either way).
+ */
+function stageRunner(): StageRunner | undefined {
+  const url = new URL("./stageWorker.js", import.meta.url);
+  if (process.env.COMASTER_THREADS === "1" || !existsSync(fileURLToPath(url))) return undefined;
+  return pipelinedStage(url);
 }
 
 function bits(report: MasterReport): number | null {

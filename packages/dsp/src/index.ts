@@ -5,7 +5,16 @@ export { type AnalyzerOptions, AudioAnalyzer, analyzeAudio } from "./analyzer";
 export { Biquad, type BiquadCoefs, biquadMagnitude } from "./biquad";
 // The mastering chain: processors, the renderer shared by preview and export, the offline master.
 export { ChainRenderer } from "./chain/chainRenderer";
-export { type MasterOptions, type MasterReport, type MasterSink, type MasterSource, master } from "./chain/master";
+export {
+  type MasterOptions,
+  type MasterReport,
+  type MasterSink,
+  type MasterSource,
+  master,
+  runStageInThread,
+  type StageBlock,
+  type StageRunner,
+} from "./chain/master";
 export type { ModulePlan, ParamValue } from "./chain/modulePlan";
 export { type OutputSettings, OutputStage } from "./chain/outputStage";
 export { createProcessor, PROCESSOR_TYPES } from "./chain/processorRegistry";

@@ -2,6 +2,7 @@ import type { AnalysisResult } from "../analysisResult";
 import { AudioAnalyzer } from "../analyzer";
 import { DspError } from "../errors";
 import { LoudnessMeter } from "../loudnessMeter";
+import type { ProcessSpec } from "../processor";
 import { dbToGain } from "../units";
 import { ChainRenderer } from "./chainRenderer";
 import type { ModulePlan } from "./modulePlan";
@@ -22,8 +23,44 @@ export interface MasterSink {
   close(): Promise<void>;
 }
 
+/** A block of planar audio: `channels[c]` holds at least `frames` samples. */
+export interface StageBlock {
+  readonly channels: readonly Float32Array[];
+  readonly frames: number;
+}
+
+/**
+ * Runs a run of modules over a stream of blocks, in order, and yields the processed blocks (same
+ * frames, same order). The default runs a `ChainRenderer` in this thread; the render worker passes
+ * one that splits the modules over two threads as a pipeline. Any runner must give the same samples:
+ * the renderer is block-size invariant, so only the order of modules matters.
+ */
+export type StageRunner = (
+  modules: readonly ModulePlan[],
+  spec: ProcessSpec,
+  input: AsyncIterable<StageBlock>,
+) => AsyncIterable<StageBlock>;
+
+/** The in-thread stage runner: copies each block into a work buffer and processes it in place. */
+export async function* runStageInThread(
+  modules: readonly ModulePlan[],
+  spec: ProcessSpec,
+  input: AsyncIterable<StageBlock>,
+): AsyncIterable<StageBlock> {
+  const renderer = new ChainRenderer(modules, spec);
+  const work = Array.from({ length: spec.channels }, () => new Float32Array(spec.maxBlockFrames));
+  for await (const block of input) {
+    const n = block.frames;
+    for (let c = 0; c < work.length; c++) work[c]!.set(block.channels[c]!.subarray(0, n));
+    renderer.process(work, n);
+    yield { channels: work, frames: n };
+  }
+}
+
 export interface MasterOptions {
   readonly modules: readonly ModulePlan[];
+  /** How the modules before the loudness stage run (default: in this thread). */
+  readonly stage?: StageRunner;
   /** Output format; overrides the chain's `output` module where given. */
   readonly output?: Partial<OutputSettings>;
   /** Opens the sink of a writing pass (1, 2, …). */
@@ -82,7 +119,7 @@ export async function master(source: MasterSource, o: MasterOptions): Promise<Ma
 
   const pre = li >= 0 ? processing.slice(0, li) : [];
   const post = li >= 0 ? processing.slice(li + 1) : processing;
-  const render = new PassRenderer(source, pre, spec, o.cacheBudgetBytes ?? 256 * 2 ** 20);
+  const render = new PassRenderer(source, pre, spec, o.cacheBudgetBytes ?? 256 * 2 ** 20, o.stage ?? runStageInThread);
 
   let gainDb: number | null = null;
   let plannedPasses = 1;
@@ -163,6 +200,7 @@ class PassRenderer {
     private readonly pre: readonly ModulePlan[],
     private readonly spec: { sampleRate: number; channels: number; maxBlockFrames: number },
     private readonly budget: number,
+    private readonly stage: StageRunner,
   ) {
     this.preLatency = new ChainRenderer(pre, spec).latencyFrames;
   }
@@ -203,28 +241,25 @@ class PassRenderer {
   }
 
   /** Pre-stage output blocks, source frames followed by the pre-stage's latency in silence. */
-  private async *preBlocks(): AsyncGenerator<{ channels: Float32Array[]; frames: number }> {
+  private async *preBlocks(): AsyncGenerator<StageBlock> {
     if (this.cache) {
       for (let i = 0; i < this.cache.length; i++) yield { channels: this.cache[i]!, frames: this.cacheFrames[i]! };
       return;
     }
-    const renderer = new ChainRenderer(this.pre, this.spec);
-    const work = Array.from({ length: this.spec.channels }, () => new Float32Array(this.spec.maxBlockFrames));
+    yield* this.stage(this.pre, this.spec, this.sourceThenSilence());
+  }
+
+  /** The source in blocks of at most `maxBlockFrames`, then the pre-stage's latency in zeros. */
+  private async *sourceThenSilence(): AsyncGenerator<StageBlock> {
+    const max = this.spec.maxBlockFrames;
     for await (const block of this.source.blocks()) {
-      for (let at = 0; at < block.frames; at += this.spec.maxBlockFrames) {
-        const n = Math.min(this.spec.maxBlockFrames, block.frames - at);
-        for (let c = 0; c < work.length; c++) work[c]!.set(block.channels[c]!.subarray(at, at + n));
-        renderer.process(work, n);
-        yield { channels: work, frames: n };
+      for (let at = 0; at < block.frames; at += max) {
+        const n = Math.min(max, block.frames - at);
+        yield { channels: block.channels.map((c) => c.subarray(at, at + n)), frames: n };
       }
     }
-    for (let left = this.preLatency; left > 0; ) {
-      const n = Math.min(this.spec.maxBlockFrames, left);
-      for (const w of work) w.fill(0, 0, n);
-      renderer.process(work, n);
-      yield { channels: work, frames: n };
-      left -= n;
-    }
+    const zeros = Array.from({ length: this.spec.channels }, () => new Float32Array(max));
+    for (let left = this.preLatency; left > 0; left -= max) yield { channels: zeros, frames: Math.min(max, left) };
   }
 
   async writePass(
