@@ -82,35 +82,16 @@ try {
 
   if (!only || only === "master") {
     // The streaming preset with every module on (five EQ bands active, as ffmpeg's five equalizers).
-    const types = [
-      "highpass",
-      "eq",
-      "compressor",
-      "multiband",
-      "saturation",
-      "imager",
-      "deesser",
-      "reverb",
-      "loudness",
-      "limiter",
-      "fade",
-      "output",
-    ];
-    const params = {
+    const preset = JSON.parse(comaster(["preset", "streaming", "--all-on"]).stdout);
+    const tweaks = {
       eq: { b1Gain: 1, b2Gain: -1, b3Gain: 0.5, b4Gain: -0.5, b5Gain: 1 },
       imager: { widthPct: 110 },
-      loudness: { targetLufs: -14 },
-      limiter: { ceilingDbtp: -1 },
       fade: { inS: 0.5, outS: 2 },
+      output: { bitDepth: "24" },
     };
+    for (const m of preset.modules) Object.assign(m.params, tweaks[m.type] ?? {});
     const chain = join(dir, "all-on.json");
-    writeFileSync(
-      chain,
-      JSON.stringify({
-        schemaVersion: 1,
-        modules: types.map((type) => ({ id: type, type, bypass: false, params: params[type] ?? {} })),
-      }),
-    );
+    writeFileSync(chain, JSON.stringify(preset));
     const graph =
       "highpass=f=20:poles=2,highpass=f=20:poles=2," +
       "equalizer=f=60:t=q:w=0.7:g=1,equalizer=f=150:t=q:w=1:g=-1,equalizer=f=500:t=q:w=1:g=0.5," +

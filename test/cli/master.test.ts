@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { presetChain } from "@comaster/chain";
 import { decodeAudio, encodeWav } from "@comaster/codecs";
 import { pinkNoise } from "@comaster/dsp";
 import { describe, expect, it } from "vitest";
@@ -21,35 +22,18 @@ const mix = writeMix("mix.wav", 8);
 
 /** A chain file with every module on (audible settings), so the pipeline splits real work. */
 function chainWithEverythingOn(): string {
-  const types = [
-    "highpass",
-    "eq",
-    "compressor",
-    "multiband",
-    "saturation",
-    "imager",
-    "deesser",
-    "reverb",
-    "loudness",
-    "limiter",
-    "fade",
-    "output",
-  ];
-  const params: Record<string, object> = {
+  const tweaks: Record<string, object> = {
     eq: { b2Gain: 2, b5Gain: -1 },
     imager: { widthPct: 120 },
     fade: { inS: 0.5, outS: 1 },
   };
+  const preset = presetChain("streaming");
+  const modules = preset.modules.map((m) => ({ ...m, bypass: false, params: { ...m.params, ...tweaks[m.type] } }));
   const path = join(dir, "all-on.json");
-  writeFileSync(
-    path,
-    JSON.stringify({
-      schemaVersion: 1,
-      modules: types.map((type) => ({ id: type, type, bypass: false, params: params[type] ?? {} })),
-    }),
-  );
+  writeFileSync(path, JSON.stringify({ ...preset, modules }));
   return path;
 }
+
 /** Files in the folder that are not test inputs: outputs and any leftover temporary file. */
 const leftovers = () => readdirSync(dir).filter((f) => f.includes(".comaster-") || f.endsWith(".tmp"));
 
@@ -91,6 +75,17 @@ describe("comaster master", () => {
     expect(comaster(["master", mix, two, "--chain", all]).status).toBe(0);
     expect(comaster(["master", mix, one, "--chain", all], 60_000, { COMASTER_THREADS: "1" }).status).toBe(0);
     expect(Buffer.compare(readFileSync(one), readFileSync(two))).toBe(0);
+  });
+
+  it("preset --all-on prints a chain document that master accepts", () => {
+    const r = comaster(["preset", "loud", "--all-on"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.modules.every((m: { bypass: boolean }) => !m.bypass)).toBe(true);
+    const file = join(dir, "loud.json");
+    writeFileSync(file, r.stdout);
+    expect(comaster(["master", mix, join(dir, "loud.wav"), "--chain", file]).status).toBe(0);
   });
 
   it("--sample-rate resamples", async () => {

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { PRESET_NAMES } from "@comaster/chain";
+import { PRESET_NAMES, type PresetName, presetChain } from "@comaster/chain";
 import { analyzeFile } from "./analyzeFile";
 import { CliError } from "./cliError";
 import { resolveFormat } from "./exportFormat";
@@ -15,6 +15,8 @@ const USAGE = `usage: comaster analyze FILE [--json] [--waveform-bins N]
             --waveform-bins N  include a min/max waveform overview of N bins (JSON only)
   master    render the mastering chain (default preset: streaming) and write OUT
             --json             print the analysis of OUT (same keys as analyze)
+  preset    print a preset as a chain document, to edit and pass to --chain
+            comaster preset NAME [--all-on]   (--all-on: no module bypassed)
   presets   ${PRESET_NAMES.join(", ")}`;
 
 export interface CliIo {
@@ -32,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === "analyze") return await analyzeCommand(rest, io);
     if (command === "master") return await masterCommand(rest, io);
+    if (command === "preset") return presetCommand(rest, io);
     throw new CliError("USAGE", `unknown command "${command}"\n${USAGE}`);
   } catch (err) {
     if (err instanceof CliError) {
@@ -57,6 +60,18 @@ async function analyzeCommand(args: string[], io: CliIo): Promise<number> {
   }
   const analysis = await analyzeFile(positionals[0]!, { waveformBins: bins });
   io.stdout(values.json ? `${JSON.stringify(analysis)}\n` : `${formatAnalysis(analysis)}\n`);
+  return 0;
+}
+
+function presetCommand(args: string[], io: CliIo): number {
+  const { values, positionals } = parse(args, { "all-on": { type: "boolean", default: false } });
+  const name = positionals[0];
+  if (positionals.length !== 1 || !(PRESET_NAMES as readonly string[]).includes(name!)) {
+    throw new CliError("USAGE", `preset takes one of ${PRESET_NAMES.join(", ")}`);
+  }
+  const chain = presetChain(name as PresetName);
+  const doc = values["all-on"] ? { ...chain, modules: chain.modules.map((m) => ({ ...m, bypass: false })) } : chain;
+  io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
   return 0;
 }
 
