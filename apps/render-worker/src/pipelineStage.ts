@@ -9,13 +9,13 @@ import { type ModulePlan, runStageInThread, type StageBlock, type StageRunner } 
 const COST: Readonly<Record<string, number>> = {
   trim: 0.05,
   highpass: 0.2,
-  eq: 0.4,
-  compressor: 0.8,
-  multiband: 1.8,
-  saturation: 3.2,
-  imager: 0.3,
-  deesser: 2.4,
-  reverb: 1.6,
+  eq: 0.45,
+  compressor: 0.7,
+  multiband: 1.5,
+  saturation: 2.9,
+  imager: 0.1,
+  deesser: 1.6,
+  reverb: 0.7,
   limiter: 1,
   loudness: 0,
 };
@@ -27,23 +27,19 @@ const IN_FLIGHT = 4;
  * A stage runner that splits the modules into two runs of about equal cost and runs the second run
  * in a worker thread while this thread runs the first: a two-stage pipeline over the stream. The
  * samples are those of the in-thread runner (each module still sees the whole stream in order).
- * With one CPU, or too little work to split, it falls back to the in-thread runner.
+ * With one CPU, or too little work to be worth a thread, it falls back to the in-thread runner.
  */
 export function pipelinedStage(workerUrl: URL): StageRunner {
   return (modules, spec, input) => {
-    const active = modules.filter((m) => !m.bypass);
-    const total = active.reduce((a, m) => a + (COST[m.type] ?? 1), 0);
-    if (availableParallelism() < 2 || active.length < 2 || total < 1) return runStageInThread(modules, spec, input);
+    const cost = (m: ModulePlan) => (m.bypass ? 0 : (COST[m.type] ?? 1));
+    const total = modules.reduce((a, m) => a + cost(m), 0);
+    if (availableParallelism() < 2 || total < 0.5) return runStageInThread(modules, spec, input);
+    // Split where the first run's cost reaches half; the first run may be empty (then this thread
+    // is left free for the caller's own work: output stage, analysis, encoding).
     let acc = 0;
     let split = 0;
-    while (
-      split < modules.length &&
-      acc + (COST[modules[split]!.type] ?? 1) * (modules[split]!.bypass ? 0 : 1) <= total / 2
-    ) {
-      acc += modules[split]!.bypass ? 0 : (COST[modules[split]!.type] ?? 1);
-      split++;
-    }
-    if (split === 0 || split === modules.length) return runStageInThread(modules, spec, input);
+    while (split < modules.length && acc + cost(modules[split]!) <= total / 2) acc += cost(modules[split++]!);
+    if (split === modules.length) return runStageInThread(modules, spec, input);
     return pipeline(workerUrl, modules.slice(0, split), modules.slice(split), spec, input);
   };
 }

@@ -262,6 +262,34 @@ class PassRenderer {
     for (let left = this.preLatency; left > 0; left -= max) yield { channels: zeros, frames: Math.min(max, left) };
   }
 
+  /** The pre-stage's output times the loudness gain, then the post stage's latency in zeros. */
+  private async *gained(
+    gainDb: number,
+    postLatency: number,
+    onProgress: (f: number) => void,
+  ): AsyncGenerator<StageBlock> {
+    const gain = dbToGain(gainDb);
+    const work = Array.from({ length: this.spec.channels }, () => new Float32Array(this.spec.maxBlockFrames));
+    const total = this.source.frames + this.preLatency;
+    let done = 0;
+    for await (const block of this.preBlocks()) {
+      const n = block.frames;
+      for (let c = 0; c < work.length; c++) {
+        const src = block.channels[c]!;
+        const dst = work[c]!;
+        for (let i = 0; i < n; i++) dst[i] = src[i]! * gain;
+      }
+      yield { channels: work, frames: n };
+      done += n;
+      onProgress(done / total);
+    }
+    for (let left = postLatency; left > 0; left -= this.spec.maxBlockFrames) {
+      const n = Math.min(this.spec.maxBlockFrames, left);
+      for (const w of work) w.fill(0, 0, n);
+      yield { channels: work, frames: n };
+    }
+  }
+
   async writePass(
     post: readonly ModulePlan[],
     gainDb: number,
@@ -270,40 +298,21 @@ class PassRenderer {
     sink: MasterSink,
     onProgress: (fraction: number) => void,
   ): Promise<AnalysisResult> {
-    const renderer = new ChainRenderer(post, this.spec);
+    const postLatency = new ChainRenderer(post, this.spec).latencyFrames;
     const out = new OutputStage(this.spec, settings, this.source.frames, fade);
     const analyzer = new AudioAnalyzer({
       sampleRate: settings.sampleRate,
       channels: this.spec.channels,
       waveformBins: 1000,
     });
-    const gain = dbToGain(gainDb);
-    const work = Array.from({ length: this.spec.channels }, () => new Float32Array(this.spec.maxBlockFrames));
-    let skip = this.preLatency + renderer.latencyFrames;
-    const total = this.source.frames + this.preLatency;
-    let done = 0;
-    const emit = async (block: readonly Float32Array[], n: number) => {
-      renderer.process(block, n);
+    let skip = this.preLatency + postLatency;
+    // The post modules (the limiter, mostly) run through the stage runner too, so that with two
+    // threads they overlap with the output stage, the analysis and the encoder here.
+    for await (const block of this.stage(post, this.spec, this.gained(gainDb, postLatency, onProgress))) {
+      const n = block.frames;
       const drop = Math.min(skip, n);
       skip -= drop;
-      if (n - drop > 0) await out.push(block, drop, n - drop, analyzer, sink);
-    };
-    for await (const block of this.preBlocks()) {
-      const n = block.frames;
-      for (let c = 0; c < work.length; c++) {
-        const src = block.channels[c]!;
-        const dst = work[c]!;
-        for (let i = 0; i < n; i++) dst[i] = src[i]! * gain;
-      }
-      await emit(work, n);
-      done += n;
-      onProgress(done / total);
-    }
-    for (let left = renderer.latencyFrames; left > 0; ) {
-      const n = Math.min(this.spec.maxBlockFrames, left);
-      for (const w of work) w.fill(0, 0, n);
-      await emit(work, n);
-      left -= n;
+      if (n - drop > 0) await out.push(block.channels, drop, n - drop, analyzer, sink);
     }
     await out.finish(analyzer, sink);
     return analyzer.result();

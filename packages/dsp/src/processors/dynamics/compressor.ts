@@ -146,12 +146,30 @@ export class Compressor implements ChainProcessor<CompressorParams> {
     const curve = this.curve;
     const kneeStartAmp = this.kneeStartAmp;
     // 1. Side-chain high-pass and gain computer: x_L per channel.
+    const xLs = this.xL;
+    if (nch === 2) this.sidechain.filterStereo(block[0]!, block[1]!, off, n, xLs[0]!, xLs[1]!);
+    else for (let ch = 0; ch < nch; ch++) this.sidechain.filterBlock(ch, block[ch]!, off, n, xLs[ch]!);
+    const kneeStartDb = curve.kneeStartDb;
+    const kneeEndDb = curve.kneeEndDb;
+    const thresholdDb = curve.thresholdDb;
+    const slope = curve.slope;
+    const kneeCoef = curve.kneeCoef;
     for (let ch = 0; ch < nch; ch++) {
-      const r = this.xL[ch]!;
-      this.sidechain.filterBlock(ch, block[ch]!, off, n, r);
+      const r = xLs[ch]!;
       for (let i = 0; i < n; i++) {
         const a = Math.abs(r[i]!);
-        r[i] = a > kneeStartAmp ? curve.reductionDb(Math.log(a) * DB_PER_NEPER) : 0;
+        let xL = 0;
+        if (a > kneeStartAmp) {
+          // GainCurve.reductionDb, inlined.
+          const levelDb = Math.log(a) * DB_PER_NEPER;
+          if (levelDb <= kneeStartDb) xL = 0;
+          else if (levelDb >= kneeEndDb) xL = slope * (levelDb - thresholdDb);
+          else {
+            const e = levelDb - kneeStartDb;
+            xL = kneeCoef * e * e;
+          }
+        }
+        r[i] = xL;
       }
     }
     // 2. Stereo link: x_L,c + k·(max x_L − x_L,c).
@@ -180,10 +198,18 @@ export class Compressor implements ChainProcessor<CompressorParams> {
       const y = this.xL[ch]!;
       this.detector.run(ch, y, n);
       const x = block[ch]!;
-      for (let i = 0; i < n; i++) {
-        const yL = y[i]!;
-        const g = yL === 0 ? makeupGain : Math.exp((makeupDb - yL) * NEPER_PER_DB);
-        x[off + i] = mix === 1 ? x[off + i]! * g : x[off + i]! * (1 + mix * (g - 1));
+      if (mix === 1) {
+        for (let i = 0; i < n; i++) {
+          const yL = y[i]!;
+          const g = yL === 0 ? makeupGain : Math.exp((makeupDb - yL) * NEPER_PER_DB);
+          x[off + i] = x[off + i]! * g;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const yL = y[i]!;
+          const g = yL === 0 ? makeupGain : Math.exp((makeupDb - yL) * NEPER_PER_DB);
+          x[off + i] = x[off + i]! * (1 + mix * (g - 1));
+        }
       }
     }
   }

@@ -121,6 +121,23 @@ describe("Deesser", () => {
     }
   });
 
+  it("mono, stereo and more channels give the same result per channel (linked detector)", () => {
+    for (const mode of ["split", "wide"] as const) {
+      const make = () => new Deesser(params({ freqHz: 4000, thresholdDb: -40, rangeDb: 12, mode }));
+      const x = noise(6000, 2, 0.5, 3);
+      const stereo = render(make(), x, FS, 700);
+      // A silent third channel does not change the linked level: channels 0 and 1 as in stereo.
+      const three = render(make(), [x[0]!, x[1]!, new Float32Array(6000)], FS, 700);
+      expect(maxAbsDiff(three.slice(0, 2), stereo)).toBe(0);
+      expect(three[2]!.every((v) => v === 0)).toBe(true);
+      // Mono is stereo with two equal channels.
+      const mono = render(make(), [x[0]!], FS, 700);
+      const twin = render(make(), [x[0]!, x[0]!], FS, 700);
+      expect(maxAbsDiff(mono, [twin[0]!])).toBe(0);
+      expect(maxAbsDiff([twin[1]!], [twin[0]!])).toBe(0);
+    }
+  });
+
   it("gives finite output on silence and DC", () => {
     const des = new Deesser(params({ thresholdDb: -60, rangeDb: 24 }));
     const s = render(des, [new Float32Array(4000)], FS, 512);

@@ -1,10 +1,9 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
-import { DecoupledPeakDetector } from "./envelope";
+import { DecoupledPeakDetector, ENVELOPE_FLOOR_DB } from "./envelope";
 import { DB_PER_NEPER, dbToAmp, GainCurve, NEPER_PER_DB } from "./gainComputer";
 import { LinearPhaseLowpass } from "./linearPhaseSplit";
-import { nextPow2 } from "./lookaheadGain";
 import { BiquadCascade, BUTTERWORTH4_Q, highpassCoefs } from "./sidechainFilter";
 
 /** Parameters of the "deesser" module (keys and ranges of packages/chain moduleSpecs.ts). */
@@ -64,15 +63,18 @@ export class Deesser implements ChainProcessor<DeesserParams> {
   private readonly curve = new GainCurve(-30, Infinity, DEESSER_KNEE_DB);
   private readonly detector = new DecoupledPeakDetector(1);
   private kneeStartAmp = 0;
-  /** Input history per channel, each sample twice (p and p + cap), for contiguous FIR reads. */
-  private rings: Float64Array[] = [];
-  private cap = 0;
+  /**
+   * Side-chain amplitude above which the reduction is surely limited to rangeDb (above the knee and
+   * at threshold + range, with a 1e-9 relative margin so the log is never needed to decide).
+   */
+  private fullAmp = Infinity;
+  /** Per channel: the last 2D input frames, then the current chunk (linear, for contiguous FIR reads). */
+  private lin: Float64Array[] = [];
+  /** The two low-band samples of `firPair`. */
+  private readonly fir = new Float64Array(2);
   private maxBlock = 0;
   /** Per channel: the side-chain signal of the current chunk. */
   private scratch: Float64Array[] = [];
-  /** x_L, then y_L, then the gain, of the current chunk. */
-  private gains = new Float64Array(0);
-  private time = 0;
   private lastReduction = 0;
 
   constructor(params?: DeesserParams) {
@@ -97,6 +99,7 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     this.params.mode = params.mode;
     this.curve.set(params.thresholdDb, Infinity, DEESSER_KNEE_DB);
     this.kneeStartAmp = dbToAmp(this.curve.kneeStartDb);
+    this.fullAmp = dbToAmp(Math.max(this.curve.kneeEndDb, params.thresholdDb + params.rangeDb)) * (1 + 1e-9);
     if (this.sampleRate > 0 && freqChanged) this.designFilters();
   }
 
@@ -106,11 +109,9 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     this.channels = spec.channels;
     this.delay = Math.ceil((DEESSER_DELAY_MS * spec.sampleRate) / 1000);
     this.split = new LinearPhaseLowpass(this.delay);
-    this.cap = nextPow2(2 * this.delay + 2);
-    this.rings = Array.from({ length: spec.channels }, () => new Float64Array(2 * this.cap));
+    this.lin = Array.from({ length: spec.channels }, () => new Float64Array(2 * this.delay + spec.maxBlockFrames));
     this.maxBlock = spec.maxBlockFrames;
     this.scratch = Array.from({ length: spec.channels }, () => new Float64Array(spec.maxBlockFrames));
-    this.gains = new Float64Array(spec.maxBlockFrames);
     this.sidechain.resize(spec.channels);
     this.detector.setTimes(DEESSER_ATTACK_MS, DEESSER_RELEASE_MS, spec.sampleRate);
     this.designFilters();
@@ -132,54 +133,141 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     this.lastReduction = this.detector.value(0);
   }
 
-  /** Three tight loops; per sample exactly the interleaved computation (chunking does not matter). */
+  /**
+   * Per chunk: the side-chain high-pass per channel, then one loop over the frames that does the
+   * rest for up to two channels (level, Eq. 4, Eq. 17, gain, delay and split) with every state in
+   * locals; per sample exactly the interleaved computation (chunking does not matter).
+   */
   private processChunk(block: readonly SampleBuffer[], off: number, n: number): void {
     const nch = this.channels;
+    const sc = this.scratch;
     // 1. Side-chain: 4th-order high-pass per channel.
-    for (let ch = 0; ch < nch; ch++) this.sidechain.filterBlock(ch, block[ch]!, off, n, this.scratch[ch]!);
-    // 2. Linked level → x_L (Eq. 4, R = ∞, ≤ range) → y_L (Eq. 17) → gain.
-    const g = this.gains;
+    if (nch === 2) this.sidechain.filterStereo(block[0]!, block[1]!, off, n, sc[0]!, sc[1]!);
+    else for (let ch = 0; ch < nch; ch++) this.sidechain.filterBlock(ch, block[ch]!, off, n, sc[ch]!);
+    // 2. The input after its 2D frames of history (linear buffers, no wrap-around).
+    const d = this.delay;
+    const d2 = 2 * d;
+    const lin = this.lin;
+    for (let ch = 0; ch < nch; ch++) {
+      const h = lin[ch]!;
+      const x = block[ch]!;
+      for (let i = 0; i < n; i++) h[d2 + i] = x[off + i]!;
+    }
+    // 3. Linked level → x_L (Eq. 4, R = ∞, ≤ range) → y_L (Eq. 17) → gain → output.
     const curve = this.curve;
+    const kneeStartDb = curve.kneeStartDb;
+    const kneeEndDb = curve.kneeEndDb;
+    const thresholdDb = curve.thresholdDb;
+    const slope = curve.slope;
+    const kneeCoef = curve.kneeCoef;
     const kneeStartAmp = this.kneeStartAmp;
     const range = this.params.rangeDb;
-    const s0 = this.scratch[0]!;
+    const fullAmp = this.fullAmp;
+    const det = this.detector;
+    const aR = det.alphaR;
+    const aA = det.alphaA;
+    const bR = 1 - aR;
+    const bA = 1 - aA;
+    let y1 = det.getState(0, 0);
+    let yL = det.getState(0, 1);
+    const wide = this.params.mode === "wide";
+    const hh = this.split!.taps;
+    const s0 = sc[0]!;
+    const s1 = nch > 1 ? sc[1]! : s0;
+    const l0 = lin[0]!;
+    const l1 = nch > 1 ? lin[1]! : l0;
+    const x0 = block[0]!;
+    const x1 = nch > 1 ? block[1]! : x0;
+    const fir = this.fir;
     for (let i = 0; i < n; i++) {
       let level = Math.abs(s0[i]!);
-      for (let ch = 1; ch < nch; ch++) level = Math.max(level, Math.abs(this.scratch[ch]![i]!));
-      const xL = level > kneeStartAmp ? curve.reductionDb(Math.log(level) * DB_PER_NEPER) : 0;
-      g[i] = Math.min(xL, range);
-    }
-    this.detector.run(0, g, n);
-    for (let i = 0; i < n; i++) g[i] = g[i] === 0 ? 1 : Math.exp(-g[i]! * NEPER_PER_DB);
-    // 3. Delay line and the split (or wide) gain, per channel.
-    const cap = this.cap;
-    const mask = cap - 1;
-    const d = this.delay;
-    const split = this.split!;
-    const wide = this.params.mode === "wide";
-    for (let ch = 0; ch < nch; ch++) {
-      const r = this.rings[ch]!;
-      const x = block[ch]!;
-      for (let i = 0, t = this.time; i < n; i++, t++) {
-        const v = x[off + i]!;
-        const p = t & mask;
-        r[p] = v;
-        r[p + cap] = v;
-        const start = (t - 2 * d) & mask; // the FIR window; its centre is the output sample t − D
-        const xd = r[start + d]!;
-        const gi = g[i]!;
-        if (gi === 1) x[off + i] = xd;
-        else x[off + i] = wide ? gi * xd : xd - (1 - gi) * (xd - split.apply(r, start));
+      if (nch === 2) level = Math.max(level, Math.abs(s1[i]!));
+      else for (let ch = 1; ch < nch; ch++) level = Math.max(level, Math.abs(sc[ch]![i]!));
+      let xL = 0;
+      if (level > fullAmp) xL = range;
+      else if (level > kneeStartAmp) {
+        const levelDb = Math.log(level) * DB_PER_NEPER;
+        if (levelDb <= kneeStartDb) xL = 0;
+        else if (levelDb >= kneeEndDb) xL = slope * (levelDb - thresholdDb);
+        else {
+          const e = levelDb - kneeStartDb;
+          xL = kneeCoef * e * e;
+        }
+      }
+      xL = Math.min(xL, range);
+      // Eq. (17), as DecoupledPeakDetector.run.
+      y1 = Math.max(xL, aR * y1 + bR * xL);
+      yL = aA * yL + bA * y1;
+      if (y1 < ENVELOPE_FLOOR_DB) y1 = 0;
+      if (yL < ENVELOPE_FLOOR_DB) yL = 0;
+      const at = off + i;
+      if (yL === 0) {
+        for (let ch = 0; ch < nch; ch++) block[ch]![at] = lin[ch]![i + d]!;
+        continue;
+      }
+      const gi = Math.exp(-yL * NEPER_PER_DB);
+      if (gi === 1) {
+        for (let ch = 0; ch < nch; ch++) block[ch]![at] = lin[ch]![i + d]!;
+      } else if (wide) {
+        for (let ch = 0; ch < nch; ch++) block[ch]![at] = gi * lin[ch]![i + d]!;
+      } else if (nch <= 2) {
+        // The FIR of LinearPhaseLowpass.apply on both channels at once (same order of operations).
+        firPair(hh, d, l0, l1, i, fir);
+        const accL = fir[0]!;
+        const accR = fir[1]!;
+        const gm = 1 - gi;
+        const xd0 = l0[i + d]!;
+        x0[at] = xd0 - gm * (xd0 - accL);
+        if (nch === 2) {
+          const xd1 = l1[i + d]!;
+          x1[at] = xd1 - gm * (xd1 - accR);
+        }
+      } else {
+        const split = this.split!;
+        for (let ch = 0; ch < nch; ch++) {
+          const xd = lin[ch]![i + d]!;
+          block[ch]![at] = xd - (1 - gi) * (xd - split.apply(lin[ch]!, i));
+        }
       }
     }
-    this.time += n;
+    det.setState(0, y1, yL);
+    // 4. Keep the last 2D input frames as the next chunk's history.
+    for (let ch = 0; ch < nch; ch++) lin[ch]!.copyWithin(0, n, n + d2);
   }
 
   reset(): void {
-    for (const r of this.rings) r.fill(0);
+    for (const r of this.lin) r.fill(0);
     this.sidechain.reset();
     this.detector.reset();
-    this.time = 0;
     this.lastReduction = 0;
   }
+}
+
+/**
+ * `LinearPhaseLowpass.apply` on two buffers at once (the same operations in the same order, so
+ * bit for bit the same): out[0] = Σ h·a[at … at + 2D], out[1] = Σ h·b[at … at + 2D].
+ */
+function firPair(h: Float64Array, d: number, a: Float64Array, b: Float64Array, at: number, out: Float64Array): void {
+  let accA = h[d]! * a[at + d]!;
+  let accB = h[d]! * b[at + d]!;
+  let accA2 = 0;
+  let accB2 = 0;
+  let k = 0;
+  let p = at;
+  let q = at + 2 * d;
+  for (; k + 1 < d; k += 2, p += 2, q -= 2) {
+    const h0 = h[k]!;
+    const h1 = h[k + 1]!;
+    accA += h0 * (a[p]! + a[q]!);
+    accB += h0 * (b[p]! + b[q]!);
+    accA2 += h1 * (a[p + 1]! + a[q - 1]!);
+    accB2 += h1 * (b[p + 1]! + b[q - 1]!);
+  }
+  if (k < d) {
+    const h0 = h[k]!;
+    accA += h0 * (a[p]! + a[q]!);
+    accB += h0 * (b[p]! + b[q]!);
+  }
+  out[0] = accA + accA2;
+  out[1] = accB + accB2;
 }

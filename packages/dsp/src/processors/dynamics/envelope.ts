@@ -101,6 +101,17 @@ export class DecoupledPeakDetector {
     st[i0 + 1] = yL;
   }
 
+  /** State `k` (0: y_1, 1: y_L) of channel `ch`, for processors that inline `run` in their own loop. */
+  getState(ch: number, k: 0 | 1): number {
+    return this.state[2 * ch + k]!;
+  }
+
+  /** Sets the state [y_1, y_L] of channel `ch` (after an inlined `run`). */
+  setState(ch: number, y1: number, yL: number): void {
+    this.state[2 * ch] = y1;
+    this.state[2 * ch + 1] = yL;
+  }
+
   /** The current y_L of a channel (dB of gain reduction). */
   value(ch: number): number {
     return this.state[2 * ch + 1]!;

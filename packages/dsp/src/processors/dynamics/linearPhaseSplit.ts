@@ -16,6 +16,11 @@ export class LinearPhaseLowpass {
     this.half = new Float64Array(delay + 1);
   }
 
+  /** Taps 0 … D (read-only view for processors that inline `apply`). */
+  get taps(): Float64Array {
+    return this.half;
+  }
+
   /** Designs the cut-off `fc` (Hz) at `sampleRate` in place (no allocation); DC gain exactly 1. */
   design(sampleRate: number, fc: number): void {
     const d = this.delay;

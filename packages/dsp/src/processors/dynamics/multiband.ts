@@ -222,22 +222,44 @@ export class Multiband implements ChainProcessor<MultibandParams> {
     }
   }
 
-  /** Split, then per band (a tight loop each): level, Eq. (4), Eq. (17), gain; then the sum. */
+  /**
+   * Split, then per band (a tight loop each, state and constants in locals): level, Eq. (4),
+   * Eq. (17), gain; then the sum.
+   */
   private processChunk(block: readonly SampleBuffer[], frames: number): void {
     const nch = this.channels;
     const nb = this.bandCount;
     const bufs = this.bufs;
     const splitter = this.splitter!;
     for (let ch = 0; ch < nch; ch++) splitter.process(ch, block[ch]!, frames, bufs[ch]!);
+    const gains = this.gains;
     for (let b = 0; b < nb; b++) {
-      const g = this.gains[b]!;
+      const g = gains[b]!;
       const curve = this.curves[b]!;
+      const kneeStartDb = curve.kneeStartDb;
+      const kneeEndDb = curve.kneeEndDb;
+      const thresholdDb = curve.thresholdDb;
+      const slope = curve.slope;
+      const kneeCoef = curve.kneeCoef;
       const kneeStartAmp = this.kneeStartAmp[b]!;
       const b0 = bufs[0]![b]!;
+      const b1 = nch > 1 ? bufs[1]![b]! : b0;
       for (let i = 0; i < frames; i++) {
         let level = Math.abs(b0[i]!);
-        for (let ch = 1; ch < nch; ch++) level = Math.max(level, Math.abs(bufs[ch]![b]![i]!));
-        g[i] = level > kneeStartAmp ? curve.reductionDb(Math.log(level) * DB_PER_NEPER) : 0;
+        if (nch === 2) level = Math.max(level, Math.abs(b1[i]!));
+        else for (let ch = 1; ch < nch; ch++) level = Math.max(level, Math.abs(bufs[ch]![b]![i]!));
+        let xL = 0;
+        if (level > kneeStartAmp) {
+          // GainCurve.reductionDb, inlined.
+          const levelDb = Math.log(level) * DB_PER_NEPER;
+          if (levelDb <= kneeStartDb) xL = 0;
+          else if (levelDb >= kneeEndDb) xL = slope * (levelDb - thresholdDb);
+          else {
+            const e = levelDb - kneeStartDb;
+            xL = kneeCoef * e * e;
+          }
+        }
+        g[i] = xL;
       }
       const det = this.detectors[b]!;
       det.run(0, g, frames);
@@ -249,14 +271,22 @@ export class Multiband implements ChainProcessor<MultibandParams> {
         g[i] = yL === 0 ? gainLin : Math.exp((gainDb - yL) * NEPER_PER_DB);
       }
     }
+    const g0 = gains[0]!;
+    const g1 = gains[1]!;
+    const g2 = gains[2]!;
+    const g3 = gains[3]!;
     for (let ch = 0; ch < nch; ch++) {
       const bb = bufs[ch]!;
       const y = block[ch]!;
-      for (let i = 0; i < frames; i++) {
-        let v = 0;
-        for (let b = 0; b < nb; b++) v += this.gains[b]![i]! * bb[b]![i]!;
-        y[i] = v;
-      }
+      const x0 = bb[0]!;
+      const x1 = bb[1]!;
+      const x2 = bb[2]!;
+      const x3 = bb[3]!;
+      // The sum in band order from 0, as a loop over the bands would do it.
+      if (nb === 4)
+        for (let i = 0; i < frames; i++)
+          y[i] = 0 + g0[i]! * x0[i]! + g1[i]! * x1[i]! + g2[i]! * x2[i]! + g3[i]! * x3[i]!;
+      else for (let i = 0; i < frames; i++) y[i] = 0 + g0[i]! * x0[i]! + g1[i]! * x1[i]! + g2[i]! * x2[i]!;
     }
   }
 

@@ -53,7 +53,7 @@ const TINY = 1e-30;
 
 /** x, or 0 when |x| < TINY. */
 function flush(x: number): number {
-  return x < TINY && x > -TINY ? 0 : x;
+  return Math.abs(x) < TINY ? 0 : x;
 }
 
 function nextPrime(n: number): number {
@@ -253,18 +253,36 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     let hl2 = hs[1]!;
     let hr1 = hs[2]!;
     let hr2 = hs[3]!;
+    // Three diffusers per channel (DIFFUSER_MS), unrolled.
     const diff = this.diff;
-    const diffLen = this.diffLen;
+    const dfL0 = diff[0]!;
+    const dfL1 = diff[1]!;
+    const dfL2 = diff[2]!;
+    const dfR0 = diff[3]!;
+    const dfR1 = diff[4]!;
+    const dfR2 = diff[5]!;
+    const dLen0 = this.diffLen[0]!;
+    const dLen1 = this.diffLen[1]!;
+    const dLen2 = this.diffLen[2]!;
     const diffMask = this.diffMask;
-    const nd = DIFFUSER_MS.length;
     let diffPos = this.diffPos;
     const lines = this.lines;
     const size = this.lineSize;
     const mask = this.lineMask;
+    const size2 = 2 * size;
+    const size3 = 3 * size;
+    const size4 = 4 * size;
+    const size5 = 5 * size;
+    const size6 = 6 * size;
+    const size7 = 7 * size;
     const len = this.lineLen;
+    const [n0, n1, n2, n3, n4, n5, n6, n7] = [len[0]!, len[1]!, len[2]!, len[3]!, len[4]!, len[5]!, len[6]!, len[7]!];
     const k = this.loopK;
+    const [k0, k1, k2, k3, k4, k5, k6, k7] = [k[0]!, k[1]!, k[2]!, k[3]!, k[4]!, k[5]!, k[6]!, k[7]!];
     const b = this.loopB;
+    const [b0, b1, b2, b3, b4, b5, b6, b7] = [b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!];
     const lp = this.lp;
+    let [lp0, lp1, lp2, lp3, lp4, lp5, lp6, lp7] = [lp[0]!, lp[1]!, lp[2]!, lp[3]!, lp[4]!, lp[5]!, lp[6]!, lp[7]!];
     let pos = this.linePos;
     const s = 1 / Math.sqrt(LINES);
     for (let n = 0; n < frames; n++) {
@@ -286,37 +304,57 @@ export class Reverb implements ChainProcessor<ReverbParams> {
       hr2 = flush(hb2 * r - ha2 * y);
       r = y;
       // Diffusers: v = x + g·v[n−D], y = v[n−D] − g·v (Schroeder all-pass).
-      for (let d = 0; d < nd; d++) {
-        const at = (diffPos - diffLen[d]!) & diffMask;
-        const bl = diff[d]!;
-        const br = diff[nd + d]!;
-        const dl = bl[at]!;
-        const dr = br[at]!;
+      {
+        const at = (diffPos - dLen0) & diffMask;
+        const dl = dfL0[at]!;
+        const dr = dfR0[at]!;
         const vl = flush(l + DIFFUSER_GAIN * dl);
         const vr = flush(r + DIFFUSER_GAIN * dr);
-        bl[diffPos] = vl;
-        br[diffPos] = vr;
+        dfL0[diffPos] = vl;
+        dfR0[diffPos] = vr;
+        l = dl - DIFFUSER_GAIN * vl;
+        r = dr - DIFFUSER_GAIN * vr;
+      }
+      {
+        const at = (diffPos - dLen1) & diffMask;
+        const dl = dfL1[at]!;
+        const dr = dfR1[at]!;
+        const vl = flush(l + DIFFUSER_GAIN * dl);
+        const vr = flush(r + DIFFUSER_GAIN * dr);
+        dfL1[diffPos] = vl;
+        dfR1[diffPos] = vr;
+        l = dl - DIFFUSER_GAIN * vl;
+        r = dr - DIFFUSER_GAIN * vr;
+      }
+      {
+        const at = (diffPos - dLen2) & diffMask;
+        const dl = dfL2[at]!;
+        const dr = dfR2[at]!;
+        const vl = flush(l + DIFFUSER_GAIN * dl);
+        const vr = flush(r + DIFFUSER_GAIN * dr);
+        dfL2[diffPos] = vl;
+        dfR2[diffPos] = vr;
         l = dl - DIFFUSER_GAIN * vl;
         r = dr - DIFFUSER_GAIN * vr;
       }
       diffPos = (diffPos + 1) & diffMask;
       // FDN: read the line outputs, loop filter, Hadamard, write back with the input.
-      const o0 = lines[(pos - len[0]!) & mask]!;
-      const o1 = lines[size + ((pos - len[1]!) & mask)]!;
-      const o2 = lines[2 * size + ((pos - len[2]!) & mask)]!;
-      const o3 = lines[3 * size + ((pos - len[3]!) & mask)]!;
-      const o4 = lines[4 * size + ((pos - len[4]!) & mask)]!;
-      const o5 = lines[5 * size + ((pos - len[5]!) & mask)]!;
-      const o6 = lines[6 * size + ((pos - len[6]!) & mask)]!;
-      const o7 = lines[7 * size + ((pos - len[7]!) & mask)]!;
-      const f0 = (lp[0] = flush(b[0]! * lp[0]! + k[0]! * o0));
-      const f1 = (lp[1] = flush(b[1]! * lp[1]! + k[1]! * o1));
-      const f2 = (lp[2] = flush(b[2]! * lp[2]! + k[2]! * o2));
-      const f3 = (lp[3] = flush(b[3]! * lp[3]! + k[3]! * o3));
-      const f4 = (lp[4] = flush(b[4]! * lp[4]! + k[4]! * o4));
-      const f5 = (lp[5] = flush(b[5]! * lp[5]! + k[5]! * o5));
-      const f6 = (lp[6] = flush(b[6]! * lp[6]! + k[6]! * o6));
-      const f7 = (lp[7] = flush(b[7]! * lp[7]! + k[7]! * o7));
+      const o0 = lines[(pos - n0) & mask]!;
+      const o1 = lines[size + ((pos - n1) & mask)]!;
+      const o2 = lines[size2 + ((pos - n2) & mask)]!;
+      const o3 = lines[size3 + ((pos - n3) & mask)]!;
+      const o4 = lines[size4 + ((pos - n4) & mask)]!;
+      const o5 = lines[size5 + ((pos - n5) & mask)]!;
+      const o6 = lines[size6 + ((pos - n6) & mask)]!;
+      const o7 = lines[size7 + ((pos - n7) & mask)]!;
+      const f0 = (lp0 = flush(b0 * lp0 + k0 * o0));
+      const f1 = (lp1 = flush(b1 * lp1 + k1 * o1));
+      const f2 = (lp2 = flush(b2 * lp2 + k2 * o2));
+      const f3 = (lp3 = flush(b3 * lp3 + k3 * o3));
+      const f4 = (lp4 = flush(b4 * lp4 + k4 * o4));
+      const f5 = (lp5 = flush(b5 * lp5 + k5 * o5));
+      const f6 = (lp6 = flush(b6 * lp6 + k6 * o6));
+      const f7 = (lp7 = flush(b7 * lp7 + k7 * o7));
       // Fast Walsh-Hadamard transform (Sylvester order), scaled by 1/√8.
       const a0 = f0 + f1;
       const a1 = f0 - f1;
@@ -336,12 +374,12 @@ export class Reverb implements ChainProcessor<ReverbParams> {
       const c7 = a5 - a7;
       lines[pos] = (c0 + c4) * s + l;
       lines[size + pos] = (c1 + c5) * s + r;
-      lines[2 * size + pos] = (c2 + c6) * s + l;
-      lines[3 * size + pos] = (c3 + c7) * s + r;
-      lines[4 * size + pos] = (c0 - c4) * s + l;
-      lines[5 * size + pos] = (c1 - c5) * s + r;
-      lines[6 * size + pos] = (c2 - c6) * s + l;
-      lines[7 * size + pos] = (c3 - c7) * s + r;
+      lines[size2 + pos] = (c2 + c6) * s + l;
+      lines[size3 + pos] = (c3 + c7) * s + r;
+      lines[size4 + pos] = (c0 - c4) * s + l;
+      lines[size5 + pos] = (c1 - c5) * s + r;
+      lines[size6 + pos] = (c2 - c6) * s + l;
+      lines[size7 + pos] = (c3 - c7) * s + r;
       pos = (pos + 1) & mask;
       // Output signs: L = o0 − o2 + o4 − o6, R = o1 + o3 − o5 − o7.
       const wetL = o0 - o2 + o4 - o6;
@@ -363,5 +401,13 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     hs[3] = hr2;
     this.diffPos = diffPos;
     this.linePos = pos;
+    lp[0] = lp0;
+    lp[1] = lp1;
+    lp[2] = lp2;
+    lp[3] = lp3;
+    lp[4] = lp4;
+    lp[5] = lp5;
+    lp[6] = lp6;
+    lp[7] = lp7;
   }
 }

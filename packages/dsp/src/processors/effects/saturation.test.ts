@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sine } from "../../signals";
 import { dbToGain } from "../../units";
+import { Oversampler } from "./oversampler";
 import {
   DEFAULT_SATURATION_PARAMS,
   fastTanh,
@@ -148,6 +149,68 @@ describe("Saturation", () => {
     const short = x.map((c) => c.subarray(0, 2000));
     expect(run(p, short, 1)).toEqual(ref.map((c) => c.subarray(0, 2000)));
   });
+
+  it.each(["2", "8"] as const)(
+    "×%s is block-size invariant bit for bit, odd blocks and a drive glide too",
+    (oversample) => {
+      const x = randomSignal(2, 6000, 12, 0.8);
+      const render = (block: number) => {
+        const s = new Saturation(params({ oversample, driveDb: 2, mixPct: 80 }));
+        s.prepare({ sampleRate: FS, channels: 2, maxBlockFrames: block });
+        const y = x.map((c) => c.slice());
+        // The glide starts at frame 2331 (= 7 · 333) whatever the block size: blocks are cut there.
+        for (let off = 0; off < 6000; ) {
+          if (off === 2331) s.setParams(params({ oversample, driveDb: 15, mixPct: 80 }));
+          const n = Math.min(block, (off < 2331 ? 2331 : 6000) - off);
+          s.process(
+            y.map((c) => c.subarray(off, off + n)),
+            n,
+          );
+          off += n;
+        }
+        return y;
+      };
+      const ref = render(1);
+      expect(render(7)).toEqual(ref);
+      expect(render(333)).toEqual(ref);
+      expect(render(4096)).toEqual(ref);
+    },
+  );
+
+  it.each(["tape", "tube"] as const)(
+    "%s at ×4 equals upsample → per-sample curve (fastTanh) → downsample within 1e-12",
+    (character) => {
+      const frames = 5000;
+      const x = randomSignal(1, frames, 13, 0.9)[0]!;
+      const g = dbToGain(12);
+      const s = new Saturation(params({ character, driveDb: 12, mixPct: 100, oversample: "4" }));
+      s.prepare({ sampleRate: FS, channels: 1, maxBlockFrames: frames });
+      const y = Float64Array.from(x);
+      s.process([y], frames);
+      const os = new Oversampler(8, 4);
+      os.prepare(1, 1000);
+      const ref = new Float64Array(frames);
+      let x1 = 0;
+      let y1 = 0;
+      const r = 1 - (2 * Math.PI * 5) / FS;
+      for (let off = 0; off < frames; off += 1000) {
+        const top = os.upsample(0, x, 1000, off);
+        for (let j = 0; j < 4000; j++) top[j] = saturationCurve(character, g * top[j]!);
+        os.downsample(0, 1000, ref, off);
+      }
+      if (character === "tube") {
+        for (let i = 0; i < frames; i++) {
+          const v = ref[i]!;
+          y1 = v - x1 + r * y1;
+          x1 = v;
+          ref[i] = y1;
+        }
+      }
+      let worst = 0;
+      for (let i = 0; i < frames; i++) worst = Math.max(worst, Math.abs(y[i]! - ref[i]!));
+      expect(worst).toBeLessThan(1e-12);
+    },
+  );
 
   it("glides parameter changes identically whatever the block size", () => {
     const x = randomSignal(2, 6000, 8, 0.8);

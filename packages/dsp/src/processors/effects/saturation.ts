@@ -113,8 +113,10 @@ export class Saturation implements ChainProcessor<SaturationParams> {
   private dryArr = new Float64Array(0);
   private outArr = new Float64Array(0);
   private wet = new Float64Array(0);
+  /** Dry delay line per channel: the last `latencyFrames` inputs, oldest first. */
   private dryLine: Float64Array[] = [];
-  private dryPos = 0;
+  /** The chunk's dry input delayed by the latency. */
+  private dryDelayed = new Float64Array(0);
   /** DC blocker state per channel: [x1, y1]. */
   private dc = new Float64Array(0);
 
@@ -157,6 +159,7 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     this.dryArr = new Float64Array(n);
     this.outArr = new Float64Array(n);
     this.wet = new Float64Array(n);
+    this.dryDelayed = new Float64Array(n);
     this.dryLine = Array.from({ length: spec.channels }, () => new Float64Array(this.latencyFrames));
     this.dc = new Float64Array(2 * spec.channels);
     this.reset();
@@ -165,7 +168,6 @@ export class Saturation implements ChainProcessor<SaturationParams> {
   reset(): void {
     this.os.reset();
     for (const l of this.dryLine) l.fill(0);
-    this.dryPos = 0;
     this.dc.fill(0);
     for (const r of [this.drive, this.mix, this.outGain]) r.snap();
   }
@@ -199,24 +201,27 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     const factor = this.os.factor;
     const wet = this.wet;
     const lineLen = this.latencyFrames;
-    let pos = this.dryPos;
+    const delayed = this.dryDelayed;
     for (let ch = 0; ch < this.channels; ch++) {
       const x = block[ch]!;
       const top = this.os.upsample(ch, x, frames, off);
-      if (steadyDrive) shapeSteady(this.character, top, drive[0]!, frames * factor);
+      if (steadyDrive) shapeSteady(this.character, top, drive[0]!, frames * factor, factor);
       else shapeGliding(this.character, top, drive, frames, factor);
       this.os.downsample(ch, frames, wet);
       if (this.character === "tube") this.dcBlock(ch, wet, frames);
+      // delayed ← [line, x[off … off+frames−L)], line ← the last L inputs (block copies).
       const line = this.dryLine[ch]!;
-      pos = this.dryPos;
-      for (let i = 0; i < frames; i++) {
-        const d = line[pos]!;
-        line[pos] = x[off + i]!;
-        if (++pos === lineLen) pos = 0;
-        x[off + i] = d * dryG[i]! + wet[i]! * wetG[i]!;
+      if (frames >= lineLen) {
+        for (let i = 0; i < lineLen; i++) delayed[i] = line[i]!;
+        for (let i = lineLen; i < frames; i++) delayed[i] = x[off + i - lineLen]!;
+        for (let i = 0; i < lineLen; i++) line[i] = x[off + frames - lineLen + i]!;
+      } else {
+        for (let i = 0; i < frames; i++) delayed[i] = line[i]!;
+        line.copyWithin(0, frames, lineLen);
+        for (let i = 0; i < frames; i++) line[lineLen - frames + i] = x[off + i]!;
       }
+      for (let i = 0; i < frames; i++) x[off + i] = delayed[i]! * dryG[i]! + wet[i]! * wetG[i]!;
     }
-    this.dryPos = pos;
   }
 
   /** One-pole DC blocker y[n] = x[n] − x[n−1] + R·y[n−1], R = 1 − 2π·5 Hz/fs. */
@@ -236,20 +241,31 @@ export class Saturation implements ChainProcessor<SaturationParams> {
 }
 
 /** Applies the curve to top[0 … n) with a constant drive gain g. */
-function shapeSteady(character: SaturationParams["character"], top: Float64Array, g: number, n: number): void {
-  if (character === "tape") {
-    for (let j = 0; j < n; j++) top[j] = fastTanh(g * top[j]!);
-  } else if (character === "tube") {
-    for (let j = 0; j < n; j++) top[j] = (fastTanh(g * top[j]! + TUBE_BIAS) - TUBE_TB) * TUBE_NORM;
-  } else {
+function shapeSteady(
+  character: SaturationParams["character"],
+  top: Float64Array,
+  g: number,
+  n: number,
+  factor: number,
+): void {
+  if (character === "soft") {
     for (let j = 0; j < n; j++) {
       const u = g * top[j]!;
       top[j] = u >= SOFT_KNEE ? 1 : u <= -SOFT_KNEE ? -1 : u - SOFT_C * u * u * u;
     }
+    return;
   }
+  const bias = character === "tube" ? TUBE_BIAS : 0;
+  if (factor === 2) tanhPairs(top, n, g, bias);
+  else tanhQuads(top, n, g, bias);
+  if (character === "tube") for (let j = 0; j < n; j++) top[j] = (top[j]! - TUBE_TB) * TUBE_NORM;
 }
 
-/** Applies the curve with the drive gain of each base frame to its `factor` oversampled samples. */
+/**
+ * Applies the curve with the drive gain of each base frame to its `factor` oversampled samples:
+ * the gains first, then the same pass as `shapeSteady` with g = 1 (g·x·1 = g·x exactly), so a
+ * gliding chunk and a steady one give bit-identical results for the same drive.
+ */
 function shapeGliding(
   character: SaturationParams["character"],
   top: Float64Array,
@@ -259,6 +275,67 @@ function shapeGliding(
 ): void {
   for (let i = 0, j = 0; i < frames; i++) {
     const g = drive[i]!;
-    for (const end = j + factor; j < end; j++) top[j] = saturationCurve(character, g * top[j]!);
+    for (const end = j + factor; j < end; j++) top[j] = g * top[j]!;
+  }
+  shapeSteady(character, top, 1, frames * factor, factor);
+}
+
+/*
+ * Batched fastTanh: the same rational x·P(x²)/Q(x²), but one division for several values
+ * (division dominates the cost in V8: ~2.5× faster for four). For values a, b with denominators
+ * qa, qb: r = 1/(qa·qb), tanh a = pa·qb·r, tanh b = pb·qa·r. Q ∈ [0.0049, 0.9] on the clamped
+ * range, so a product of four neither overflows nor underflows; the result differs from fastTanh
+ * by a few ulp (< 1e-15), far below its 3e-7 error.
+ *
+ * Groups must start at the same absolute oversampled positions whatever the block split (block-size
+ * invariance): a chunk starts on a base frame, i.e. at a multiple of `factor` top-rate samples, so
+ * pairs are always aligned and quads are aligned for factors 4 and 8.
+ */
+
+/** top[j] = fastTanh(g·top[j] + bias) in groups of four; n must be a multiple of 4. */
+function tanhQuads(top: Float64Array, n: number, g: number, bias: number): void {
+  for (let j = 0; j < n; j += 4) {
+    const v0 = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, g * top[j]! + bias));
+    const v1 = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, g * top[j + 1]! + bias));
+    const v2 = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, g * top[j + 2]! + bias));
+    const v3 = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, g * top[j + 3]! + bias));
+    const s0 = v0 * v0;
+    const s1 = v1 * v1;
+    const s2 = v2 * v2;
+    const s3 = v3 * v3;
+    const p0 = v0 * (TA1 + s0 * (TA3 + s0 * (TA5 + s0 * (TA7 + s0 * (TA9 + s0 * (TA11 + s0 * TA13))))));
+    const p1 = v1 * (TA1 + s1 * (TA3 + s1 * (TA5 + s1 * (TA7 + s1 * (TA9 + s1 * (TA11 + s1 * TA13))))));
+    const p2 = v2 * (TA1 + s2 * (TA3 + s2 * (TA5 + s2 * (TA7 + s2 * (TA9 + s2 * (TA11 + s2 * TA13))))));
+    const p3 = v3 * (TA1 + s3 * (TA3 + s3 * (TA5 + s3 * (TA7 + s3 * (TA9 + s3 * (TA11 + s3 * TA13))))));
+    const q0 = TB0 + s0 * (TB2 + s0 * (TB4 + s0 * TB6));
+    const q1 = TB0 + s1 * (TB2 + s1 * (TB4 + s1 * TB6));
+    const q2 = TB0 + s2 * (TB2 + s2 * (TB4 + s2 * TB6));
+    const q3 = TB0 + s3 * (TB2 + s3 * (TB4 + s3 * TB6));
+    const q01 = q0 * q1;
+    const q23 = q2 * q3;
+    const r = 1 / (q01 * q23);
+    const r01 = r * q23;
+    const r23 = r * q01;
+    top[j] = p0 * q1 * r01;
+    top[j + 1] = p1 * q0 * r01;
+    top[j + 2] = p2 * q3 * r23;
+    top[j + 3] = p3 * q2 * r23;
+  }
+}
+
+/** top[j] = fastTanh(g·top[j] + bias) in pairs; n must be even. */
+function tanhPairs(top: Float64Array, n: number, g: number, bias: number): void {
+  for (let j = 0; j < n; j += 2) {
+    const v0 = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, g * top[j]! + bias));
+    const v1 = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, g * top[j + 1]! + bias));
+    const s0 = v0 * v0;
+    const s1 = v1 * v1;
+    const p0 = v0 * (TA1 + s0 * (TA3 + s0 * (TA5 + s0 * (TA7 + s0 * (TA9 + s0 * (TA11 + s0 * TA13))))));
+    const p1 = v1 * (TA1 + s1 * (TA3 + s1 * (TA5 + s1 * (TA7 + s1 * (TA9 + s1 * (TA11 + s1 * TA13))))));
+    const q0 = TB0 + s0 * (TB2 + s0 * (TB4 + s0 * TB6));
+    const q1 = TB0 + s1 * (TB2 + s1 * (TB4 + s1 * TB6));
+    const r = 1 / (q0 * q1);
+    top[j] = p0 * q1 * r;
+    top[j + 1] = p1 * q0 * r;
   }
 }
