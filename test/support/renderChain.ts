@@ -1,5 +1,5 @@
 import type { Chain } from "@comaster/chain";
-import { ChainRenderer, type ModulePlan } from "@comaster/dsp";
+import { ChainRenderer, type ModulePlan, processInBlocks } from "@comaster/dsp";
 
 /**
  * Runs the chain's processors (everything but fade/output stages) over `input` in blocks of
@@ -16,12 +16,6 @@ export function renderProcessors(
   const renderer = new ChainRenderer(modules, { sampleRate, channels: input.length, maxBlockFrames: blockFrames });
   renderer.setLoudnessGainDb(loudnessGainDb);
   const out = input.map((c) => c.slice());
-  const frames = out[0]!.length;
-  const view = out.map(() => new Float32Array(0));
-  for (let at = 0; at < frames; at += blockFrames) {
-    const n = Math.min(blockFrames, frames - at);
-    for (let c = 0; c < out.length; c++) view[c] = out[c]!.subarray(at, at + n);
-    renderer.process(view, n);
-  }
+  processInBlocks(renderer, out, blockFrames);
   return out;
 }

@@ -39,6 +39,7 @@ export { kShelf, rlbHighPass } from "./kWeighting";
 export { LoudnessMeter, type LoudnessMeterOptions } from "./loudnessMeter";
 export { type Waveform, WaveformOverview } from "./overview";
 export { assertBlock, assertSpec, type Processor, type ProcessSpec, type SampleBuffer } from "./processor";
+export { processInBlocks } from "./processors/blockRunner";
 export type { ChainProcessor, Timeline } from "./processors/chainProcessor";
 export { Compressor, type CompressorParams } from "./processors/dynamics/compressor";
 export { Deesser, type DeesserParams } from "./processors/dynamics/deesser";

@@ -1,5 +1,6 @@
 import { prng } from "../../signals";
 import { TruePeakMeter } from "../../truePeak";
+import { processInBlocks } from "../blockRunner";
 import type { ChainProcessor } from "../chainProcessor";
 
 /*
@@ -20,17 +21,7 @@ export function render<P>(
   return out;
 }
 
-/** Runs `proc` in place over `buf` in blocks of `blockFrames` (already prepared). */
-export function processInBlocks<P>(proc: ChainProcessor<P>, buf: readonly Float32Array[], blockFrames: number): void {
-  const n = buf[0]!.length;
-  for (let off = 0; off < n; off += blockFrames) {
-    const len = Math.min(blockFrames, n - off);
-    proc.process(
-      buf.map((c) => c.subarray(off, off + len)),
-      len,
-    );
-  }
-}
+export { processInBlocks };
 
 /** Independent uniform noise per channel in [−amp, amp), seeded. */
 export function noise(frames: number, channels: number, amp: number, seed: number): Float32Array[] {

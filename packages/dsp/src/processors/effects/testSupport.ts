@@ -1,6 +1,7 @@
 import { RealFft } from "../../fft";
 import type { Processor, ProcessSpec } from "../../processor";
 import { prng } from "../../signals";
+import { processInBlocks } from "../blockRunner";
 
 /*
  * Measurement helpers for the effect tests (pure, no test-runner imports): windowed spectra, spur
@@ -117,14 +118,7 @@ export function runInBlocks(
   const spec: ProcessSpec = { sampleRate, channels: input.length, maxBlockFrames: blockFrames };
   if (prepare) p.prepare(spec);
   const out = input.map((c) => c.slice());
-  const n = out[0]!.length;
-  for (let off = 0; off < n; off += blockFrames) {
-    const frames = Math.min(blockFrames, n - off);
-    p.process(
-      out.map((c) => c.subarray(off, off + frames)),
-      frames,
-    );
-  }
+  processInBlocks(p, out, blockFrames);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { SampleBuffer } from "../../processor";
 import { prng } from "../../signals";
+import { processInBlocks } from "../blockRunner";
 import type { ChainProcessor } from "../chainProcessor";
 
 /* Helpers for the tests of this folder (not exported from the package). */
@@ -19,14 +20,7 @@ export function runInBlocks<P>(
   blockSize: number,
 ): Float32Array[] {
   const out = input.map((c) => c.slice());
-  const frames = out[0]!.length;
-  for (let off = 0; off < frames; off += blockSize) {
-    const n = Math.min(blockSize, frames - off);
-    proc.process(
-      out.map((c) => c.subarray(off, off + n)),
-      n,
-    );
-  }
+  processInBlocks(proc, out, blockSize);
   return out;
 }
 
