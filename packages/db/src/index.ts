@@ -1,1 +1,19 @@
+export { createClass, isRole, joinClass, newInviteCode, ROLES, type Role } from "./classes";
+export { createDb, type Db } from "./client";
+export { DbError, isUniqueViolation } from "./errors";
+export { createProject, deleteProject } from "./projects";
 export { DbConfigError, type DbProvider, providerFromUrl } from "./provider";
+export { createShareLink, findActiveShareLink, newShareToken } from "./share-links";
+export {
+  type BlobRef,
+  type BlobSource,
+  type BlobStore,
+  blobKey,
+  type PutOptions,
+  parseBlobKey,
+  StorageError,
+  type StorageErrorCode,
+} from "./storage/blobStore";
+export { LocalBlobStore, type LocalBlobStoreOptions } from "./storage/localBlobStore";
+export { MemoryBlobStore } from "./storage/memoryBlobStore";
+export { createUser, type NewUser } from "./users";
