@@ -32,8 +32,8 @@ describe("MODULE_SPECS", () => {
       "reverb",
       "loudness",
       "limiter",
-      "output",
       "fade",
+      "output",
     ]);
     for (const type of MODULE_TYPES) {
       const spec = MODULE_SPECS[type];

@@ -128,15 +128,15 @@ export const MODULE_SPECS = {
       pct("stereoLinkPct", "Stereo link", 100),
     ],
   ),
-  output: defineModule("output", "Output format", "Sample rate, bit depth and dither of the exported file.", [
-    enumParam("sampleRate", "Sample rate", ["keep", "44100", "48000", "88200", "96000"], "keep"),
-    enumParam("bitDepth", "Bit depth", ["16", "24", "32f"], "24"),
-    enumParam("dither", "Dither", ["none", "tpdf", "tpdfShaped"], "tpdf"),
-  ]),
   fade: defineModule("fade", "Fades", "Fade-in at the start and fade-out at the end of the programme.", [
     numberParam("inS", "Fade in", "s", { min: 0, max: 30, default: 0, step: 0.1 }),
     numberParam("outS", "Fade out", "s", { min: 0, max: 30, default: 0, step: 0.1 }),
     enumParam("curve", "Curve", ["linear", "exponential", "logarithmic", "sCurve"], "sCurve"),
+  ]),
+  output: defineModule("output", "Output format", "Sample rate, bit depth and dither of the exported file.", [
+    enumParam("sampleRate", "Sample rate", ["keep", "44100", "48000", "88200", "96000"], "keep"),
+    enumParam("bitDepth", "Bit depth", ["16", "24", "32f"], "24"),
+    enumParam("dither", "Dither", ["none", "tpdf", "tpdfShaped"], "tpdf"),
   ]),
 } as const;
 
