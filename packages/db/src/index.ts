@@ -1,8 +1,17 @@
 export { createClass, isRole, joinClass, newInviteCode, ROLES, type Role } from "./classes";
 export { createDb, type Db } from "./client";
 export { DbError, isUniqueViolation } from "./errors";
+export { hashPassword, verifyPassword } from "./passwords";
 export { createProject, deleteProject } from "./projects";
 export { DbConfigError, type DbProvider, providerFromUrl } from "./provider";
+export {
+  defaultBackoffMs,
+  PrismaJobQueue,
+  type PrismaJobQueueOptions,
+  type QueuedJob,
+  type RenderJobRef,
+  type RenderJobStatus,
+} from "./renderJobs";
 export { createShareLink, findActiveShareLink, newShareToken } from "./share-links";
 export {
   type BlobRef,

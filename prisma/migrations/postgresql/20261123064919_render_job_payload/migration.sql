@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RenderJob" ADD COLUMN     "payloadJson" TEXT NOT NULL DEFAULT '{}',
+ADD COLUMN     "resultJson" TEXT;
