@@ -1,10 +1,10 @@
 // Bundles the CLI into one ESM file with its dependencies (the decoders are JavaScript with their
-// WebAssembly inlined). libflacjs locates its own files at run time, so it stays external and
-// loads from node_modules.
+// WebAssembly inlined), and the render worker process (dist/worker.js). libflacjs locates its own
+// files at run time, so it stays external and loads from node_modules.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { cli: "src/bin.ts", stageWorker: "src/stageWorker.ts" },
+  entryPoints: { cli: "src/bin.ts", stageWorker: "src/stageWorker.ts", worker: "src/main.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",
@@ -17,6 +17,8 @@ await build({
   banner: {
     js: "import { createRequire as __cmCreateRequire } from 'node:module'; const require = __cmCreateRequire(import.meta.url);",
   },
-  external: ["libflacjs"],
+  // The database drivers load native or WebAssembly files at run time: they stay external too (the
+  // generated Prisma client, TypeScript in @comaster/db, is bundled).
+  external: ["libflacjs", "@prisma/adapter-libsql", "@prisma/adapter-pg", "@prisma/client", "@prisma/client/*", "pg"],
   logLevel: "warning",
 });

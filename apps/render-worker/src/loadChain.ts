@@ -31,6 +31,18 @@ export async function loadChain(choice: ChainChoice): Promise<Chain> {
     }
     chain = presetChain(name as PresetName);
   }
+  return withOverrides(chain, origin, choice);
+}
+
+/**
+ * `chain` with its loudness target and limiter ceiling replaced where `choice` asks, validated again;
+ * `origin` names the chain in errors (a file, a preset, a stored version).
+ */
+export function withOverrides(
+  chain: Chain,
+  origin: string,
+  choice: Pick<ChainChoice, "targetLufs" | "ceilingDbtp">,
+): Chain {
   const { targetLufs, ceilingDbtp } = choice;
   if (targetLufs === undefined && ceilingDbtp === undefined) return chain;
   const has = (type: string) => chain.modules.some((m) => m.type === type && !m.bypass);
@@ -64,6 +76,11 @@ async function readJson(path: string): Promise<unknown> {
   } catch (err) {
     throw new CliError("BAD_INPUT", `${path}: not valid JSON (${(err as Error).message})`);
   }
+}
+
+/** Validates chain JSON with `parseChain`, reporting the first issue as a `CliError` naming `origin`. */
+export function parseChainJson(origin: string, json: unknown): Chain {
+  return parse(origin, json);
 }
 
 function parse(origin: string, json: unknown): Chain {

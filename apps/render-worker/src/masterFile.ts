@@ -2,6 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { type FileHandle, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Chain } from "@comaster/chain";
 import { type MasterReport, type MasterSink, type ModulePlan, master, type StageRunner } from "@comaster/dsp";
 import { analyzeFile, describe, type FileAnalysis } from "./analyzeFile";
 import { CliError } from "./cliError";
@@ -33,7 +34,16 @@ export const pendingTemps = new Set<string>();
  * renamed to OUT, so OUT is never a half-written file, whatever happens.
  */
 export async function masterFile(input: string, output: string, o: MasterFileOptions): Promise<MasterFileResult> {
-  const chain = await loadChain(o);
+  return masterChain(input, output, await loadChain(o), o);
+}
+
+/** `masterFile` with a chain already parsed and validated (a stored version's, in the worker). */
+export async function masterChain(
+  input: string,
+  output: string,
+  chain: Chain,
+  o: Pick<MasterFileOptions, "format" | "sampleRate" | "onProgress">,
+): Promise<MasterFileResult> {
   await checkOutputPath(output);
   const source = await openAudioSource(input);
   const temps: string[] = [];
