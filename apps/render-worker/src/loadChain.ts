@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { type Chain, ChainError, PRESET_NAMES, type PresetName, parseChain, presetChain } from "@comaster/chain";
 import { CliError } from "./cliError";
+import { fsError } from "./openAudioFile";
 
 export interface ChainChoice {
   readonly chainPath?: string;
@@ -65,11 +66,7 @@ async function readJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(
-      "IO",
-      `${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read (${code})`}`,
-    );
+    throw fsError(path, err, "a chain file");
   }
   try {
     return JSON.parse(text);

@@ -52,7 +52,8 @@ export async function readAt(handle: FileHandle, position: number, length: numbe
   return got === length ? buf : buf.subarray(0, got);
 }
 
-function fsError(path: string, err: unknown): CliError {
+/** A file-system error as one CliError line naming the path; `what` names what the file should be. */
+export function fsError(path: string, err: unknown, what = "an audio file"): CliError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const reason =
     code === "ENOENT"
@@ -60,7 +61,7 @@ function fsError(path: string, err: unknown): CliError {
       : code === "EACCES" || code === "EPERM"
         ? "permission denied"
         : code === "EISDIR"
-          ? "is a directory, not an audio file"
+          ? `is a directory, not ${what}`
           : code === "ELOOP"
             ? "too many symbolic links"
             : `cannot read (${code ?? "unknown error"})`;
