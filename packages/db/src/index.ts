@@ -25,4 +25,4 @@ export {
 } from "./storage/blobStore";
 export { LocalBlobStore, type LocalBlobStoreOptions } from "./storage/localBlobStore";
 export { MemoryBlobStore } from "./storage/memoryBlobStore";
-export { createUser, type NewUser } from "./users";
+export { createUser, credentialHash, type NewUser, placeholderEmail } from "./users";

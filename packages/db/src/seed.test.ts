@@ -4,6 +4,7 @@ import type { Db } from "./client";
 import { createDb } from "./client";
 import { verifyPassword } from "./passwords";
 import { DEMO, seedDemo } from "./seed";
+import { credentialHash } from "./users";
 import { MemoryBlobStore } from "./storage/memoryBlobStore";
 import { freshSqlite, runScript, type TestDatabase } from "./test-databases";
 
@@ -70,13 +71,15 @@ describe("seedDemo", () => {
   }, 60_000);
 
   it("stores verifiable password hashes", async () => {
-    const teacher = await db.user.findUniqueOrThrow({ where: { username: "teacher" } });
-    const student = await db.user.findUniqueOrThrow({ where: { username: "student2" } });
-    expect(teacher.passwordHash).not.toContain("teacher-demo");
-    expect(await verifyPassword("teacher-demo", teacher.passwordHash)).toBe(true);
-    expect(await verifyPassword("student-demo", student.passwordHash)).toBe(true);
-    expect(await verifyPassword("student-demo", teacher.passwordHash)).toBe(false);
-    expect(await verifyPassword("teacher-demo ", teacher.passwordHash)).toBe(false);
+    const teacherUser = await db.user.findUniqueOrThrow({ where: { username: "teacher" } });
+    const studentUser = await db.user.findUniqueOrThrow({ where: { username: "student2" } });
+    const teacher = (await credentialHash(db, teacherUser.id)) ?? "";
+    const student = (await credentialHash(db, studentUser.id)) ?? "";
+    expect(teacher).not.toContain("teacher-demo");
+    expect(await verifyPassword("teacher-demo", teacher)).toBe(true);
+    expect(await verifyPassword("student-demo", student)).toBe(true);
+    expect(await verifyPassword("student-demo", teacher)).toBe(false);
+    expect(await verifyPassword("teacher-demo ", teacher)).toBe(false);
     expect(await verifyPassword("teacher-demo", "not-a-hash")).toBe(false);
   });
 
