@@ -1,4 +1,4 @@
-// Test helpers (not exported from the package): throwaway SQLite files and PostgreSQL databases,
+// Test helpers (exported as `@comaster/db/testing` for other packages' tests, never from the package root): throwaway SQLite files and PostgreSQL databases,
 // and the db scripts run as the CLI runs them.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";

@@ -1,0 +1,15 @@
+import { createCallerFactory, router } from "./init";
+import { classesRouter } from "./routers/classes";
+import { projectsRouter } from "./routers/projects";
+import { rendersRouter } from "./routers/renders";
+import { sharesRouter } from "./routers/shares";
+
+export const appRouter = router({
+  classes: classesRouter,
+  projects: projectsRouter,
+  renders: rendersRouter,
+  shares: sharesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
