@@ -4,9 +4,9 @@ import type { Db } from "./client";
 import { createDb } from "./client";
 import { verifyPassword } from "./passwords";
 import { DEMO, seedDemo } from "./seed";
-import { credentialHash } from "./users";
 import { MemoryBlobStore } from "./storage/memoryBlobStore";
 import { freshSqlite, runScript, type TestDatabase } from "./test-databases";
+import { credentialHash } from "./users";
 
 async function readAll(blobs: MemoryBlobStore, key: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];

@@ -16,7 +16,11 @@ export interface TestServices extends Services {
   close(): Promise<void>;
 }
 
-export async function openTestServices(provider: DbProvider, env: Partial<WebEnv> = {}): Promise<TestServices> {
+export async function openTestServices(
+  provider: DbProvider,
+  env: Partial<WebEnv> = {},
+  limiter = new SignInLimiter(),
+): Promise<TestServices> {
   const tdb = provider === "sqlite" ? await freshSqlite() : await freshPostgres();
   await runScript("migrate.mjs", [], { DATABASE_URL: tdb.url });
   const db = await createDb(tdb.url);
@@ -38,7 +42,7 @@ export async function openTestServices(provider: DbProvider, env: Partial<WebEnv
     store,
     queue: new PrismaJobQueue<RenderPayload>(db, { provider }),
     auth: createAuth({ db, provider, env: fullEnv }),
-    limiter: new SignInLimiter(),
+    limiter,
     async close() {
       await db.$disconnect();
       await tdb.drop();
