@@ -31,8 +31,8 @@ describe.each(providers)(
 
     beforeAll(async () => {
       if (skip) return;
-      s = await openTestServices(provider);
-      s.limiter = new SignInLimiter({ windowMs: 60_000, perPair: 3, perAccount: 20, perAddress: 100 });
+      const limiter = new SignInLimiter({ windowMs: 60_000, perPair: 3, perAccount: 20, perAddress: 100 });
+      s = await openTestServices(provider, {}, limiter);
     }, 120_000);
     afterAll(async () => {
       if (!skip) await s?.close();
