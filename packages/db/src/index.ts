@@ -1,3 +1,4 @@
+export { createAsset, type ListAssetsOptions, listAssets, MAX_ASSET_BYTES, type NewAsset } from "./assets";
 export { createClass, isRole, joinClass, newInviteCode, ROLES, type Role } from "./classes";
 export { createDb, type Db } from "./client";
 export { DbError, isUniqueViolation } from "./errors";

@@ -20,11 +20,12 @@ export interface WebEnv {
 
 /** The repository root: the nearest folder up from `start` holding pnpm-workspace.yaml. */
 export function findRepoRoot(start = process.cwd()): string {
-  let dir = path.resolve(start);
+  // (turbopackIgnore: a runtime lookup, not a file the bundle needs.)
+  let dir = path.resolve(/*turbopackIgnore: true*/ start);
   for (;;) {
-    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
+    if (existsSync(/*turbopackIgnore: true*/ path.join(dir, "pnpm-workspace.yaml"))) return dir;
     const up = path.dirname(dir);
-    if (up === dir) return path.resolve(start);
+    if (up === dir) return path.resolve(/*turbopackIgnore: true*/ start);
     dir = up;
   }
 }
