@@ -15,6 +15,10 @@ import { musicLike, writeWav24 } from "./lib/wavWriter.mjs";
 const BIN = fileURLToPath(new URL("../apps/render-worker/bin/comaster.js", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const only = process.argv[2];
+if (only === "workers") {
+  await import("./bench-workers.mjs"); // render-job throughput with 1, 2 and 4 worker processes (PostgreSQL)
+  process.exit(0);
+}
 
 for (const tool of ["ffmpeg", "fluidsynth"]) {
   if (!which(tool)) {

@@ -1,4 +1,5 @@
 import { findSoundfont, servicesRequired, which } from "../../scripts/lib/tools.mjs";
+import { pgAdminUrl, postgresReachable } from "./databases";
 
 /**
  * Outside tools a suite needs. Missing ones skip the suite with a loud warning on a developer's
@@ -11,6 +12,15 @@ export function needTools(
   const missing = tools.filter((t) => (t === "soundfont" ? !findSoundfont() : !which(t)));
   if (missing.length === 0) return true;
   const message = `${suite}: needs ${missing.join(", ")} (apt-get install ffmpeg fluidsynth fluid-soundfont-gm)`;
+  if (servicesRequired) throw new Error(`${message} — required because COMASTER_REQUIRE_SERVICES=1`);
+  console.warn(`\n!!! SKIPPED ${message}\n`);
+  return false;
+}
+
+/** The same rule for the test PostgreSQL (127.0.0.1:5432): skip loudly, or fail under .ci/run. */
+export async function needPostgres(suite: string): Promise<boolean> {
+  if (await postgresReachable()) return true;
+  const message = `${suite}: needs PostgreSQL at ${pgAdminUrl} (trust auth)`;
   if (servicesRequired) throw new Error(`${message} — required because COMASTER_REQUIRE_SERVICES=1`);
   console.warn(`\n!!! SKIPPED ${message}\n`);
   return false;

@@ -10,6 +10,7 @@ describe("readEnv", () => {
       leaseMs: 30_000,
       heartbeatMs: 10_000,
       pollMs: 1_000,
+      retryBackoff: { baseMs: 5_000, capMs: 300_000 },
     });
     expect(env.workerId).toMatch(/-42$/);
   });
@@ -23,6 +24,8 @@ describe("readEnv", () => {
         LEASE_MS: "1500",
         HEARTBEAT_MS: "500",
         POLL_MS: "100",
+        RETRY_BASE_MS: "200",
+        RETRY_CAP_MS: "800",
       },
       "/repo",
     );
@@ -33,6 +36,7 @@ describe("readEnv", () => {
       leaseMs: 1500,
       heartbeatMs: 500,
       pollMs: 100,
+      retryBackoff: { baseMs: 200, capMs: 800 },
     });
   });
 
@@ -41,6 +45,7 @@ describe("readEnv", () => {
     [{ POLL_MS: "0" }, /POLL_MS/],
     [{ LEASE_MS: "1000", HEARTBEAT_MS: "1000" }, /HEARTBEAT_MS \(1000\) must be less than LEASE_MS/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL must start with/],
+    [{ RETRY_BASE_MS: "1000", RETRY_CAP_MS: "999" }, /RETRY_CAP_MS \(999\) must not be less than RETRY_BASE_MS/],
   ])("rejects %o", (source, message) => {
     expect(() => readEnv(source, "/repo")).toThrow(EnvError);
     expect(() => readEnv(source, "/repo")).toThrow(message);

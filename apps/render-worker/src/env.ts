@@ -2,6 +2,7 @@
 // run; an invalid one is reported as one line naming the variable, and `main.ts` exits with code 2.
 import { hostname } from "node:os";
 import path from "node:path";
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "./jobs/jobQueue";
 
 export interface WorkerEnv {
   /** `file:…` (SQLite) or `postgres://…`. */
@@ -12,6 +13,8 @@ export interface WorkerEnv {
   readonly leaseMs: number;
   readonly heartbeatMs: number;
   readonly pollMs: number;
+  /** Delay before retrying a failed render: doubles from `baseMs` per attempt, up to `capMs`. */
+  readonly retryBackoff: BackoffPolicy;
 }
 
 export class EnvError extends Error {
@@ -23,7 +26,7 @@ type Source = Readonly<Record<string, string | undefined>>;
 /**
  * Reads the worker's settings from `source` (usually `process.env`). Defaults: the repo's
  * `.data/comaster.db` and `.data/storage`, `hostname-pid`, a 30 s lease, a heartbeat a third of it,
- * a 1 s poll.
+ * a 1 s poll, retries after 5 s doubling up to 5 min (RETRY_BASE_MS, RETRY_CAP_MS).
  */
 export function readEnv(source: Source, repoRoot: string, pid = process.pid): WorkerEnv {
   const databaseUrl = nonEmpty(source, "DATABASE_URL") ?? `file:${path.join(repoRoot, ".data", "comaster.db")}`;
@@ -38,7 +41,10 @@ export function readEnv(source: Source, repoRoot: string, pid = process.pid): Wo
   if (heartbeatMs >= leaseMs) {
     throw new EnvError(`HEARTBEAT_MS (${heartbeatMs}) must be less than LEASE_MS (${leaseMs})`);
   }
-  return { databaseUrl, storageDir, workerId, leaseMs, heartbeatMs, pollMs };
+  const baseMs = ms(source, "RETRY_BASE_MS", DEFAULT_BACKOFF.baseMs);
+  const capMs = ms(source, "RETRY_CAP_MS", Math.max(baseMs, DEFAULT_BACKOFF.capMs));
+  if (capMs < baseMs) throw new EnvError(`RETRY_CAP_MS (${capMs}) must not be less than RETRY_BASE_MS (${baseMs})`);
+  return { databaseUrl, storageDir, workerId, leaseMs, heartbeatMs, pollMs, retryBackoff: { baseMs, capMs } };
 }
 
 function nonEmpty(source: Source, name: string): string | undefined {

@@ -28,7 +28,7 @@ const log = (line: string) => process.stdout.write(`[${env.workerId}] ${line}\n`
 const db = await createDb(env.databaseUrl);
 const queue = new PrismaJobQueue<StoredRenderPayload, RenderJobResult>(db, {
   provider: providerFromUrl(env.databaseUrl),
-  backoffMs: (attempts) => backoffMs(attempts),
+  backoffMs: (attempts) => backoffMs(attempts, env.retryBackoff),
   leaseExpiredMessage,
 });
 await mkdir(env.storageDir, { recursive: true });

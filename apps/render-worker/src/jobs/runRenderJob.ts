@@ -1,7 +1,8 @@
+import type { Chain } from "@comaster/chain";
 import { CliError } from "../cliError";
 import type { ExportFormatName } from "../exportFormat";
 import type { ChainChoice } from "../loadChain";
-import { type MasterFileOptions, masterFile } from "../masterFile";
+import { masterChain, masterFile } from "../masterFile";
 import type { Job } from "./jobQueue";
 
 /** What a render job asks for: which asset, which version, and how to master it. */
@@ -45,21 +46,31 @@ export interface RenderJobResult {
 
 export type RenderJob = Job<RenderJobPayload, RenderJobResult>;
 
-/** The I/O a render needs, passed in. */
-export interface RenderDeps {
+/** What `loadInput` found for a job: the audio to master and, when the job names one, its chain. */
+export interface RenderInput {
   /** A local path to the job's input audio (downloaded from storage if need be). */
-  loadInput(job: RenderJob): Promise<string>;
-  /**
-   * Stores the rendered file as the job's export, keyed by `job.id`: a re-run after a crash replaces
-   * the earlier export instead of adding a second one. Owns the file at `path` afterwards.
-   */
-  saveExport(job: RenderJob, path: string): Promise<ExportRef>;
+  readonly path: string;
+  /** The validated chain to render (a stored version's); absent: `options` choose a preset or file. */
+  readonly chain?: Chain;
+}
+
+/** The I/O a render needs, passed in. Every step receives the job, so no step keeps per-job state. */
+export interface RenderDeps {
+  /** Finds the input audio and the chain; a job that can never render fails here (`permanent`). */
+  loadInput(job: RenderJob): Promise<RenderInput>;
+  /** Masters `input` into `output` with the job's options, reporting progress (0–1). */
   master(
-    input: string,
+    job: RenderJob,
+    input: RenderInput,
     output: string,
-    options: RenderOptions,
     onProgress: (fraction: number) => void,
   ): Promise<MasterResult>;
+  /**
+   * Stores the rendered file as the job's export, keyed by `job.id`: a re-run after a crash replaces
+   * the earlier export instead of adding a second one. Owns the file at `path` afterwards. `mastered`
+   * is what `master` measured.
+   */
+  saveExport(job: RenderJob, path: string, mastered: MasterResult): Promise<ExportRef>;
   /** Where to write the render: the same path for the same job id, so a re-run overwrites it. */
   tempPath(job: RenderJob): string;
 }
@@ -91,10 +102,8 @@ export async function runRenderJob(
 ): Promise<RenderJobResult> {
   const input = await step("INPUT", "could not read the input audio", () => deps.loadInput(job));
   const output = deps.tempPath(job);
-  const mastered = await step("RENDER", "the render failed", () =>
-    deps.master(input, output, job.payload.options, onProgress),
-  );
-  const ref = await step("EXPORT", "could not store the export", () => deps.saveExport(job, output));
+  const mastered = await step("RENDER", "the render failed", () => deps.master(job, input, output, onProgress));
+  const ref = await step("EXPORT", "could not store the export", () => deps.saveExport(job, output, mastered));
   const a = mastered.analysis;
   return {
     export: ref,
@@ -106,15 +115,15 @@ export async function runRenderJob(
   };
 }
 
-/** `RenderDeps.master` backed by `masterFile`. */
+/** `RenderDeps.master` over the files: the input's chain if it has one, else the job's preset or chain file. */
 export function masterWithFile(
-  input: string,
+  job: RenderJob,
+  input: RenderInput,
   output: string,
-  options: RenderOptions,
   onProgress: (fraction: number) => void,
 ): Promise<MasterResult> {
-  const o: MasterFileOptions = { ...options, onProgress };
-  return masterFile(input, output, o);
+  const options = { ...job.payload.options, onProgress };
+  return input.chain ? masterChain(input.path, output, input.chain, options) : masterFile(input.path, output, options);
 }
 
 /** Any error as a `RenderJobError`: bad input or chain is permanent, anything else may be retried. */

@@ -5,6 +5,8 @@ export interface FakeRender {
   /** Fake time per progress step, ms. */
   readonly stepMs?: number;
   readonly steps?: number;
+  /** The progress fractions to report, one per step (default: i/steps); a real master may step back. */
+  readonly fractions?: readonly number[];
   /** Throw this instead of rendering (per call); return undefined to render. */
   readonly error?: (job: RenderJob, call: number) => unknown;
 }
@@ -14,14 +16,14 @@ export interface FakeRender {
  * exports are stored in a map keyed by job id (as the real store is), and every save is counted.
  */
 export function fakeDeps(clock: FakeClock, o: FakeRender = {}) {
-  const steps = o.steps ?? 4;
+  const fractions = o.fractions ?? Array.from({ length: o.steps ?? 4 }, (_, i) => (i + 1) / (o.steps ?? 4));
   const stepMs = o.stepMs ?? 100;
   const exports = new Map<string, { path: string; saves: number }>();
   const active = new Map<string, number>();
   const calls = new Map<string, number>();
   const stats = { overlaps: 0, saves: 0, renders: 0 };
   const deps: RenderDeps = {
-    loadInput: async (job) => `in/${job.id}.wav`,
+    loadInput: async (job) => ({ path: `in/${job.id}.wav` }),
     tempPath: (job) => `tmp/${job.id}.flac`,
     saveExport: async (job, path) => {
       stats.saves += 1;
@@ -29,8 +31,8 @@ export function fakeDeps(clock: FakeClock, o: FakeRender = {}) {
       exports.set(job.id, { path, saves: (prev?.saves ?? 0) + 1 });
       return { id: `export-${job.id}`, path };
     },
-    master: async (input, _output, _options, onProgress): Promise<MasterResult> => {
-      const jobId = input.slice(3, -4);
+    master: async (job, _input, _output, onProgress): Promise<MasterResult> => {
+      const jobId = job.id;
       const call = (calls.get(jobId) ?? 0) + 1;
       calls.set(jobId, call);
       stats.renders += 1;
@@ -38,11 +40,11 @@ export function fakeDeps(clock: FakeClock, o: FakeRender = {}) {
       active.set(jobId, n);
       if (n > 1) stats.overlaps += 1;
       try {
-        const err = o.error?.({ id: jobId } as RenderJob, call);
+        const err = o.error?.(job, call);
         if (err !== undefined) throw err;
-        for (let i = 1; i <= steps; i++) {
+        for (const fraction of fractions) {
           await clock.sleep(stepMs);
-          onProgress(i / steps);
+          onProgress(fraction);
         }
         return {
           analysis: {

@@ -229,4 +229,22 @@ describe("RenderWorker", () => {
     expect((await queue.get(job.id))?.progress).toBe(1);
     await stop(a);
   });
+  it("never reports progress going back, even when the master plans another pass", async () => {
+    const { clock, queue, worker, stop } = setup();
+    const seen: number[] = [];
+    const spy: JobQueue<RenderJobPayload, RenderJobResult> = Object.create(queue);
+    spy.heartbeat = async (id, w, ms, now, progress) => {
+      seen.push(progress);
+      return queue.heartbeat(id, w, ms, now, progress);
+    };
+    // What master() reports when a third pass is planned after two: 0.99 drops back to 0.73.
+    const fake = fakeDeps(clock, { fractions: [0.2, 0.6, 0.99, 0.73, 0.8, 0.9, 1], stepMs: 400 });
+    const job = await queue.enqueue({ payload: payload() });
+    const a = worker("w1", fake.deps, spy);
+    await clock.runUntil(async () => (await queue.get(job.id))?.status === "done");
+    expect(seen).toContain(0.99);
+    expect(seen).not.toContain(0.73);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    await stop(a);
+  });
 });

@@ -148,7 +148,8 @@ export class RenderWorker {
     const work = runRenderJob(this.deps, job, (fraction) => {
       if (state.lost) throw new RenderJobError("LEASE_LOST", "the lease on this job was lost");
       if (state.handedBack) throw new RenderJobError("HANDED_BACK", "the job was handed back");
-      state.progress = fraction;
+      // The master's estimate can step back when it plans one more pass; a job's progress never does.
+      if (Number.isFinite(fraction)) state.progress = Math.max(state.progress, Math.min(1, fraction));
     }).then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
