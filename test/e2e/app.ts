@@ -1,0 +1,116 @@
+// The production build of the web app (`next start`) and a render worker (dist/worker.js) on a
+// throwaway SQLite database and storage folder, for end-to-end tests in Chromium.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { servicesRequired } from "../../scripts/lib/tools.mjs";
+import { REPO } from "../support/cli";
+
+const CHROMIUMS = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+/** Debian's Chromium (never a downloaded browser); null, loudly, when it is not installed. */
+export function findChromium(suite: string): string | null {
+  const found = process.env.COMASTER_CHROMIUM ?? CHROMIUMS.find((p) => existsSync(p));
+  if (found) return found;
+  const message = `${suite}: needs Chromium (apt-get install chromium)`;
+  if (servicesRequired) throw new Error(`${message} — required because COMASTER_REQUIRE_SERVICES=1`);
+  console.warn(`\n!!! SKIPPED ${message}\n`);
+  return null;
+}
+
+export const CHROMIUM_ARGS = [
+  "--disable-dev-shm-usage",
+  "--autoplay-policy=no-user-gesture-required",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface RunningApp {
+  readonly baseUrl: string;
+  readonly dir: string;
+  readonly databaseUrl: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts web + worker on a fresh database; waits until the web answers. */
+export async function startApp(): Promise<RunningApp> {
+  const nextBin = join(REPO, "apps/web/node_modules/next/dist/bin/next");
+  if (!existsSync(join(REPO, "apps/web/.next/BUILD_ID"))) {
+    throw new Error("apps/web has no production build: run `pnpm build` (pnpm test does) first");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "comaster-e2e-"));
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const databaseUrl = `file:${join(dir, "e2e.db")}`;
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: databaseUrl,
+    COMASTER_STORAGE_DIR: join(dir, "storage"),
+    COMASTER_BASE_URL: baseUrl,
+    BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e",
+    PORT: String(port),
+    POLL_MS: "200",
+  };
+  execFileSync(process.execPath, [join(REPO, "packages/db/scripts/migrate.mjs")], { env, stdio: "pipe" });
+  let out = "";
+  const children: ChildProcess[] = [
+    spawn(process.execPath, [nextBin, "start", "-p", String(port)], { cwd: join(REPO, "apps/web"), env }),
+    spawn(process.execPath, [join(REPO, "apps/render-worker/dist/worker.js")], { cwd: REPO, env }),
+  ];
+  for (const c of children) {
+    c.stdout?.on("data", (d) => (out += d));
+    c.stderr?.on("data", (d) => (out += d));
+  }
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${baseUrl}/sign-in`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > end) throw new Error(`the web app did not start:\n${out}`);
+    if (children.some((c) => c.exitCode !== null)) throw new Error(`a process exited at start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    baseUrl,
+    dir,
+    databaseUrl,
+    logs: () => out,
+    async stop() {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null) return resolve();
+              c.once("exit", () => resolve());
+              c.kill("SIGTERM");
+              setTimeout(() => c.kill("SIGKILL"), 10_000).unref();
+            }),
+        ),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where the e2e run leaves its screenshots (named in the README). */
+export const SCREENSHOT_DIR = join(REPO, "test-results", "screenshots");
