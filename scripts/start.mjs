@@ -24,3 +24,23 @@ const stopAll = (code) => {
 };
 for (const c of children) c.on("exit", (code) => stopAll(code ?? 0));
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
+
+// Once the web app answers, say where it is and how to sign in.
+const port = process.env.PORT ?? "3000";
+const url = (process.env.COMASTER_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, "");
+const deadline = Date.now() + 120_000;
+while (!stopping && Date.now() < deadline) {
+  const up = await fetch(`http://127.0.0.1:${port}/sign-in`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (up) {
+    console.log(
+      `\n  Comaster is running: ${url}\n` +
+        "  demo logins: teacher / teacher-demo · student1, student2 / student-demo\n" +
+        "  Ctrl-C stops the web app and the render worker.\n",
+    );
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}
