@@ -2,7 +2,7 @@
 // worker running: a teacher signs up and creates a class; a student joins with the code and uploads a
 // generated WAV; the teacher renders an MP3 at −14 LUFS; a fresh browser context opens the share link
 // and downloads the file, whose loudness we measure with packages/dsp.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeAudio } from "@comaster/codecs";
 import { analyzeAudio } from "@comaster/dsp";
@@ -71,11 +71,19 @@ describe.skipIf(!executablePath)("classroom end to end (Chromium, production bui
       await student.getByLabel("New project").fill("First song");
       await student.getByRole("button", { name: "Create project" }).click();
       await student.waitForURL(/\/projects\/[^/]+$/);
+      // A file that is not audio is refused with a readable message, before anything is sent.
+      const notes = join(app.dir, "notes.wav");
+      writeFileSync(notes, "These are my lyrics, not audio.\n".repeat(40));
+      await student.getByLabel("Choose a mix to upload").setInputFiles(notes);
+      const refusal = student.getByRole("alert").filter({ hasText: "notes.wav" });
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toMatch(/upload WAV, AIFF, FLAC or MP3/);
       const mix = join(app.dir, "first-song-mix.wav");
       await writeWav24(mix, 44_100, 20, musicLike(44_100, 7));
       await student.getByLabel("Choose a mix to upload").setInputFiles(mix);
       const asset = student.getByTestId("asset");
       await asset.waitFor({ timeout: 60_000 });
+      expect(await student.getByTestId("asset").count()).toBe(1);
       await expect(await asset.textContent()).toContain("first-song-mix.wav");
       const integrated = student.getByText("Integrated", { exact: true }).first().locator("..");
       expect(await integrated.textContent()).toMatch(/−\d+\.\d LUFS/);

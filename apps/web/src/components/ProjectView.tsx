@@ -5,6 +5,7 @@ import Link from "next/link";
 import { type DragEvent, type FormEvent, useRef, useState } from "react";
 import { errorText, useTRPC } from "../client/trpc";
 import { type UploadHandle, uploadFile } from "../client/upload";
+import { SNIFF_BYTES, sniffBytesWanted, sniffUpload } from "../server/uploads/sniffUpload";
 import { bytes, db, duration, FORMAT_LABELS, plain } from "./format";
 import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar } from "./ui";
 import { Waveform } from "./Waveform";
@@ -122,6 +123,17 @@ function Uploader({ projectId, onUploaded }: { projectId: string; onUploaded: ()
     setError("");
     if (file.size > MAX_BYTES) {
       setError(`${file.name} is ${bytes(file.size)}; the limit is 1 GB.`);
+      return;
+    }
+    // The server checks again; checking here first answers at once, before a long upload starts.
+    try {
+      let head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+      const wanted = sniffBytesWanted(head);
+      if (wanted > head.length) head = new Uint8Array(await file.slice(0, wanted).arrayBuffer());
+      sniffUpload(head, file.name);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      if (input.current) input.current.value = "";
       return;
     }
     setPhase("uploading");
