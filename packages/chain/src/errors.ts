@@ -13,6 +13,7 @@
  * - `TOO_MANY_MODULES`: more than `MAX_MODULES` modules.
  * - `INVALID_ORDER`: modules in an order the chain does not allow (e.g. output not last).
  * - `UNKNOWN_PRESET`: a preset name that does not exist.
+ * - `MODULE_NOT_FOUND`: an edit names a module id the chain does not hold (any more).
  */
 export type ChainErrorCode =
   | "INVALID_CHAIN"
@@ -26,7 +27,8 @@ export type ChainErrorCode =
   | "DUPLICATE_MODULE"
   | "TOO_MANY_MODULES"
   | "INVALID_ORDER"
-  | "UNKNOWN_PRESET";
+  | "UNKNOWN_PRESET"
+  | "MODULE_NOT_FOUND";
 
 /** One problem found in a chain document. `message` is complete on its own (it names module and parameter). */
 export interface ChainIssue {

@@ -15,6 +15,29 @@ export { EQ_BAND_MODES, EQ_BAND_TYPES, MIN_CROSSOVER_RATIO } from "./bandSpecs.t
 export { MAX_MODULES, SINGLE_MODULE_TYPES } from "./chainRules.ts";
 export { type CreateModuleOptions, createModule } from "./createModule.ts";
 export { type ChainChange, diffChains } from "./diffChains.ts";
+export {
+  type ChainJson,
+  chainToDoc,
+  createChainDoc,
+  docToChain,
+  LOCAL_ORIGIN,
+  META_KEY,
+  MODULES_KEY,
+  metaOf,
+  modulesOf,
+  readChain,
+} from "./doc/chainDoc.ts";
+export { addModule, applyPreset, moveModule, removeModule, setBypass, setParam } from "./doc/editChain.ts";
+export { type ChainUndoOptions, createUndoManager } from "./doc/undo.ts";
+export {
+  type ApplyUpdateOptions,
+  type ApplyUpdateResult,
+  applyUpdateValidated,
+  MAX_UPDATE_BYTES,
+  type UpdateRefusal,
+  type ValidateDocResult,
+  validateDoc,
+} from "./doc/validateDoc.ts";
 export { ChainError, type ChainErrorCode, type ChainIssue, isChainError } from "./errors.ts";
 export { formatNumber, formatParamValue, formatRange } from "./format.ts";
 export {

@@ -1,0 +1,150 @@
+/**
+ * Validation of a chain document, and the guarded apply the collaboration server runs for every
+ * incoming update: an update that would make the document invalid (or that cannot be decoded, is
+ * too large, or depends on state the server does not have) is refused and the document is left
+ * exactly as it was.
+ */
+import * as Y from "yjs";
+import type { ChainIssue } from "../errors.ts";
+import { safeParseChain } from "../parseChain.ts";
+import type { Chain } from "../schema.ts";
+import { type ChainJson, docToChain, metaOf, modulesOf, ROOT_KEYS } from "./chainDoc.ts";
+
+/** The outcome of `validateDoc`. */
+export type ValidateDocResult = { ok: true; issues: []; chain: Chain } | { ok: false; issues: ChainIssue[] };
+
+const invalid = (message: string, path: (string | number)[] = []): ChainIssue => ({
+  code: "INVALID_CHAIN",
+  message,
+  path,
+});
+
+/** Issues of the Yjs layout itself, which the plain JSON would hide (a params object instead of a map…). */
+function layoutIssues(doc: Y.Doc): ChainIssue[] {
+  const issues: ChainIssue[] = [];
+  for (const key of doc.share.keys()) {
+    if (!ROOT_KEYS.has(key)) issues.push(invalid(`the document has an unexpected root type ${JSON.stringify(key)}`));
+  }
+  const modules = modulesOf(doc);
+  if ([...modules._map.values()].some((item) => !item.deleted)) {
+    issues.push(invalid("the modules array carries map entries", ["modules"]));
+  }
+  const meta = metaOf(doc);
+  for (const key of meta.keys()) {
+    if (key !== "schemaVersion")
+      issues.push(invalid(`meta has an unexpected key ${JSON.stringify(key)}`, ["meta", key]));
+  }
+  for (let item = meta._start; item !== null; item = item.right) {
+    if (!item.deleted) {
+      issues.push(invalid("the meta map carries array content", ["meta"]));
+      break;
+    }
+  }
+  modules.forEach((entry, index) => {
+    if (!(entry instanceof Y.Map)) issues.push(invalid(`modules[${index}] is not a Y.Map`, ["modules", index]));
+    else if (!(entry.get("params") instanceof Y.Map)) {
+      issues.push(invalid(`modules[${index}].params is not a Y.Map`, ["modules", index, "params"]));
+    }
+  });
+  return issues;
+}
+
+/**
+ * Parsing fills in a left-out `bypass` or parameter with its default; the document must hold them
+ * itself, so that every peer reads the same values and `docToChain` equals the parsed chain.
+ */
+function completenessIssues(chain: Chain, json: ChainJson): ChainIssue[] {
+  const issues: ChainIssue[] = [];
+  chain.modules.forEach((module, index) => {
+    const raw = json.modules[index] as { bypass?: unknown; params: Record<string, unknown> };
+    const name = `module ${JSON.stringify(module.id)} (${module.type})`;
+    if (!Object.hasOwn(raw, "bypass")) issues.push(invalid(`${name} lacks "bypass"`, ["modules", index, "bypass"]));
+    for (const key of Object.keys(module.params)) {
+      if (!Object.hasOwn(raw.params, key)) {
+        issues.push(invalid(`${name} lacks parameter ${JSON.stringify(key)}`, ["modules", index, "params", key]));
+      }
+    }
+  });
+  return issues;
+}
+
+/**
+ * Checks the document: its Yjs layout (root types, a `Y.Map` per module with a `Y.Map` of params),
+ * `docToChain(doc)` against the zod schema (`parseChain`), and that it holds every `bypass` and
+ * parameter itself (no defaults filled in). Returns the parsed chain when valid.
+ */
+export function validateDoc(doc: Y.Doc): ValidateDocResult {
+  const issues = layoutIssues(doc);
+  const json = docToChain(doc);
+  const parsed = safeParseChain(json);
+  if (!parsed.success) issues.push(...parsed.error.issues);
+  else if (issues.length === 0) issues.push(...completenessIssues(parsed.data, json));
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  return { ok: true, issues: [], chain: parsed.data };
+}
+
+/** Default ceiling of one incoming update (a whole chain with history is a few kB). */
+export const MAX_UPDATE_BYTES = 256 * 1024;
+
+/** Why `applyUpdateValidated` refused an update. */
+export type UpdateRefusal = "TOO_LARGE" | "MALFORMED" | "MISSING_DEPENDENCIES" | "INVALID";
+
+/** The outcome of `applyUpdateValidated`. */
+export type ApplyUpdateResult =
+  | { applied: true }
+  | { applied: false; reason: UpdateRefusal; error: string; issues?: ChainIssue[] };
+
+/** Options of `applyUpdateValidated`. */
+export interface ApplyUpdateOptions {
+  /** Refuse updates longer than this many bytes (default `MAX_UPDATE_BYTES`). */
+  maxBytes?: number;
+}
+
+const refuse = (reason: UpdateRefusal, error: string, issues?: ChainIssue[]): ApplyUpdateResult =>
+  issues ? { applied: false, reason, error, issues } : { applied: false, reason, error };
+
+/**
+ * Applies a remote update to `doc` only if the result is a valid chain document. The update is
+ * first applied to a scratch copy (`encodeStateAsUpdate(doc)` into a new `Y.Doc`), which is then
+ * checked with `validateDoc`; `doc` is touched only when the copy passes. Refuses, leaving `doc`
+ * unchanged:
+ * - `TOO_LARGE`: more than `maxBytes` bytes;
+ * - `MALFORMED`: bytes the Yjs decoder throws on;
+ * - `MISSING_DEPENDENCIES`: an update that builds on state `doc` does not have (e.g. on an update
+ *   of the same peer refused earlier): it would sit pending forever, so the peer must resync;
+ * - `INVALID`: the resulting document fails `validateDoc` (the issues are returned).
+ * A refused peer's document has diverged from `doc`; the server should make it reload `doc`'s state.
+ */
+export function applyUpdateValidated(
+  doc: Y.Doc,
+  update: Uint8Array,
+  origin?: unknown,
+  options: ApplyUpdateOptions = {},
+): ApplyUpdateResult {
+  const maxBytes = options.maxBytes ?? MAX_UPDATE_BYTES;
+  if (!(update instanceof Uint8Array)) return refuse("MALFORMED", "the update is not a byte array");
+  if (update.byteLength > maxBytes) {
+    return refuse("TOO_LARGE", `the update has ${update.byteLength} bytes; at most ${maxBytes} are accepted`);
+  }
+  const scratch = new Y.Doc({ gc: doc.gc });
+  try {
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
+    const pendingBefore = scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null;
+    try {
+      Y.applyUpdate(scratch, update);
+    } catch (error) {
+      return refuse("MALFORMED", `the update could not be decoded: ${String(error)}`);
+    }
+    if (!pendingBefore && (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null)) {
+      return refuse("MISSING_DEPENDENCIES", "the update depends on changes this document does not have");
+    }
+    const result = validateDoc(scratch);
+    if (!result.ok) {
+      return refuse("INVALID", result.issues.map((i) => i.message).join("\n"), result.issues);
+    }
+  } finally {
+    scratch.destroy();
+  }
+  Y.applyUpdate(doc, update, origin);
+  return { applied: true };
+}
