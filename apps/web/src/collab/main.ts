@@ -1,0 +1,45 @@
+/**
+ * Entry of the collaboration server process (`tsx apps/web/src/collab/main.ts`): reads its settings,
+ * opens the database and serves `/collab/<projectId>` until SIGINT/SIGTERM.
+ *
+ * Settings: COLLAB_SECRET (≥ 16 characters, shared with the web app that signs tokens), COLLAB_PORT
+ * (default 3001), COLLAB_HOST (default 127.0.0.1), DATABASE_URL, and the allowed origins: the web
+ * app's (COMASTER_BASE_URL / PORT / COMASTER_TRUSTED_ORIGINS, as the web server reads them).
+ */
+import { createDb } from "@comaster/db";
+import { readWebEnv } from "../server/env";
+import { startCollabServer } from "./collabServer";
+import { prismaCheckMembership, prismaInitialChain } from "./prismaCollabDeps";
+import { PrismaRoomStore } from "./prismaRoomStore";
+
+async function main(): Promise<void> {
+  const env = readWebEnv();
+  const secret = process.env.COLLAB_SECRET?.trim() || env.authSecret;
+  const port = Number(process.env.COLLAB_PORT ?? 3001);
+  const host = process.env.COLLAB_HOST?.trim() || "127.0.0.1";
+  const db = await createDb(env.databaseUrl);
+  const server = await startCollabServer({
+    port,
+    host,
+    secret,
+    allowedOrigins: env.trustedOrigins,
+    store: new PrismaRoomStore(db),
+    checkMembership: prismaCheckMembership(db),
+    initialChain: prismaInitialChain(db),
+    onEvent: (event) => console.log(JSON.stringify({ collab: event })),
+  });
+  console.log(`collaboration server on ${server.url}`);
+  const stop = async (signal: string) => {
+    console.log(`${signal}: closing rooms`);
+    await server.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+/** The database side of the collaboration server, on a throwaway SQLite file. */
+import { chainToDoc, presetChain, setParam } from "@comaster/chain";
+import { createClass, createDb, createProject, createUser, type Db } from "@comaster/db";
+import { freshSqlite, runScript } from "@comaster/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { prismaCheckMembership, prismaInitialChain } from "./prismaCollabDeps";
+import { PrismaRoomStore } from "./prismaRoomStore";
+
+let db: Db;
+let drop: () => Promise<void>;
+let projectId: string;
+let teacherId: string;
+
+beforeAll(async () => {
+  const tdb = await freshSqlite();
+  await runScript("migrate.mjs", [], { DATABASE_URL: tdb.url });
+  db = await createDb(tdb.url);
+  drop = tdb.drop;
+  const teacher = await createUser(db, { username: "teacher", displayName: "T", passwordHash: "x" });
+  teacherId = teacher.id;
+  const cls = await createClass(db, "Class", teacher.id);
+  projectId = (await createProject(db, cls.id, "Song")).id;
+}, 60_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await drop?.();
+});
+
+describe("PrismaRoomStore", () => {
+  it("loads null, then the merged state of every append and compaction", async () => {
+    const store = new PrismaRoomStore(db);
+    expect(await store.load(projectId)).toBeNull();
+    const doc = new Y.Doc();
+    const chain = presetChain("streaming");
+    chainToDoc(chain, doc);
+    await store.compact(projectId, Y.encodeStateAsUpdate(doc));
+    const before = Y.encodeStateVector(doc);
+    setParam(doc, chain.modules.find((m) => m.type === "limiter")!.id, "ceilingDbtp", -2);
+    await store.append(projectId, Y.encodeStateAsUpdate(doc, before));
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, (await store.load(projectId))!);
+    expect(loaded.getArray("modules").toJSON()).toEqual(doc.getArray("modules").toJSON());
+  });
+});
+
+describe("database lookups", () => {
+  it("checks membership through the project's class", async () => {
+    const check = prismaCheckMembership(db);
+    expect(await check(teacherId, projectId)).toBe("editor");
+    expect(await check("nobody", projectId)).toBeNull();
+    expect(await check(teacherId, "no-such-project")).toBeNull();
+  });
+
+  it("starts a room from the streaming preset, or null for no project", async () => {
+    const initial = prismaInitialChain(db);
+    expect(await initial(projectId)).toEqual(presetChain("streaming"));
+    expect(await initial("no-such-project")).toBeNull();
+  });
+});

@@ -1,0 +1,278 @@
+/**
+ * One collaboration room: the project's chain document on the server, its awareness, and the
+ * connections in it. Every message of every connection runs through one queue per room, in order:
+ * an update is validated (`applyUpdateValidated`), appended to the `RoomStore`, and only then
+ * relayed to the others — so whatever a peer has received is stored, and a sync reply never carries
+ * an update that is not stored yet.
+ */
+import { applyUpdateValidated, type Chain, chainToDoc } from "@comaster/chain";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { CLOSE } from "./closeCodes";
+import type { CollabIdentity, CollabRole } from "./collabToken";
+import {
+  type AwarenessEntry,
+  decodeAwarenessUpdate,
+  decodeClientMessage,
+  encodeAwareness,
+  encodeAwarenessUpdate,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  isEmptyUpdate,
+} from "./protocol";
+import type { RoomStore } from "./roomStore";
+
+/** A client in a room, as the room sees it (the socket stays with the server). */
+export interface RoomConnection {
+  readonly identity: CollabIdentity;
+  /** The effective role: a viewer's document updates are dropped. */
+  readonly role: CollabRole;
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+/** What happened in a room, for logs and tests. */
+export type RoomEvent =
+  | { type: "refused"; projectId: string; userId: string; reason: string }
+  | { type: "viewerUpdateDropped"; projectId: string; userId: string }
+  | { type: "malformed"; projectId: string; userId: string; error: string }
+  | { type: "storeFailed"; projectId: string; error: string };
+
+export interface RoomOptions {
+  store: RoomStore;
+  /** Ceiling of one update, passed to `applyUpdateValidated`. */
+  maxUpdateBytes: number;
+  onEvent?: (event: RoomEvent) => void;
+}
+
+export class Room {
+  readonly projectId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  /** Each connection with the awareness client ids it controls. */
+  readonly #connections = new Map<RoomConnection, Set<number>>();
+  readonly #options: RoomOptions;
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(projectId: string, doc: Y.Doc, options: RoomOptions) {
+    this.projectId = projectId;
+    this.doc = doc;
+    this.#options = options;
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on("update", this.#onAwarenessUpdate);
+  }
+
+  /**
+   * Opens the room from its stored state or, when there is none, from `initialChain` (stored at
+   * once, so later updates always build on stored state). `null` when the project is unknown.
+   */
+  static async open(
+    projectId: string,
+    initialChain: (projectId: string) => Promise<Chain | null>,
+    options: RoomOptions,
+  ): Promise<Room | null> {
+    const doc = new Y.Doc();
+    const stored = await options.store.load(projectId);
+    if (stored) Y.applyUpdate(doc, stored);
+    else {
+      const chain = await initialChain(projectId);
+      if (!chain) return null;
+      chainToDoc(chain, doc);
+      await options.store.compact(projectId, Y.encodeStateAsUpdate(doc));
+    }
+    return new Room(projectId, doc, options);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Adds a connection and starts the sync: the server's state vector, then everyone's awareness. */
+  join(connection: RoomConnection): void {
+    if (this.#closed) throw new Error(`room ${this.projectId} is closed`);
+    this.#connections.set(connection, new Set());
+    this.#enqueue(async () => {
+      connection.send(encodeSyncStep1(this.doc));
+      const states = this.awareness.getStates();
+      if (states.size > 0) {
+        connection.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+      }
+    });
+  }
+
+  /** Removes a connection and its awareness states; returns whether the room is now empty. */
+  leave(connection: RoomConnection): boolean {
+    const ids = this.#connections.get(connection);
+    if (!ids) return this.#connections.size === 0;
+    this.#connections.delete(connection);
+    if (ids.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
+    return this.#connections.size === 0;
+  }
+
+  /** Queues one message of `connection`. */
+  receive(connection: RoomConnection, data: Uint8Array): void {
+    this.#enqueue(() => this.#handle(connection, data));
+  }
+
+  /**
+   * Closes the room: closes the remaining connections with `code`, writes the merged state
+   * (`RoomStore.compact`) after every queued message, and frees the document.
+   */
+  close(code: number = CLOSE.GOING_AWAY, reason = "the room is closing"): Promise<void> {
+    if (this.#closed) return this.#queue;
+    this.#closed = true;
+    for (const connection of [...this.#connections.keys()]) {
+      this.leave(connection);
+      connection.close(code, reason);
+    }
+    this.#enqueue(async () => {
+      try {
+        await this.#options.store.compact(this.projectId, Y.encodeStateAsUpdate(this.doc));
+      } catch (error) {
+        this.#emit({ type: "storeFailed", projectId: this.projectId, error: String(error) });
+      }
+      this.awareness.off("update", this.#onAwarenessUpdate);
+      this.awareness.destroy();
+      this.doc.destroy();
+    });
+    return this.#queue;
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#queue = this.#queue.then(task).catch((error: unknown) => {
+      this.#emit({ type: "storeFailed", projectId: this.projectId, error: String(error) });
+    });
+  }
+
+  #emit(event: RoomEvent): void {
+    this.#options.onEvent?.(event);
+  }
+
+  async #handle(connection: RoomConnection, data: Uint8Array): Promise<void> {
+    if (!this.#connections.has(connection)) return;
+    let message: ReturnType<typeof decodeClientMessage>;
+    try {
+      message = decodeClientMessage(data);
+    } catch (error) {
+      this.#malformed(connection, String(error));
+      return;
+    }
+    switch (message.kind) {
+      case "syncStep1":
+        connection.send(encodeSyncStep2(this.doc, message.stateVector));
+        return;
+      case "update":
+        return this.#update(connection, message.update);
+      case "awareness":
+        try {
+          this.#awareness(connection, message.update);
+        } catch (error) {
+          this.#malformed(connection, String(error));
+        }
+        return;
+      case "queryAwareness":
+        connection.send(
+          encodeAwareness(
+            awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]),
+          ),
+        );
+        return;
+    }
+  }
+
+  #malformed(connection: RoomConnection, error: string): void {
+    this.#emit({ type: "malformed", projectId: this.projectId, userId: connection.identity.userId, error });
+    this.leave(connection);
+    connection.close(CLOSE.MALFORMED, "malformed message");
+  }
+
+  async #update(connection: RoomConnection, update: Uint8Array): Promise<void> {
+    if (isEmptyUpdate(update)) return;
+    if (connection.role !== "editor") {
+      this.#emit({ type: "viewerUpdateDropped", projectId: this.projectId, userId: connection.identity.userId });
+      return;
+    }
+    const result = applyUpdateValidated(this.doc, update, connection, { maxBytes: this.#options.maxUpdateBytes });
+    if (!result.applied) {
+      if (result.reason === "MALFORMED") return this.#malformed(connection, result.error);
+      this.#emit({
+        type: "refused",
+        projectId: this.projectId,
+        userId: connection.identity.userId,
+        reason: `${result.reason}: ${result.error}`,
+      });
+      if (result.reason === "TOO_LARGE") {
+        this.leave(connection);
+        connection.close(CLOSE.TOO_LARGE, "update too large");
+        return;
+      }
+      // The client's document has diverged: send it the server's whole state so it holds everything
+      // the room has (its own refused change stays local until it reloads).
+      connection.send(encodeSyncStep2(this.doc));
+      return;
+    }
+    try {
+      await this.#options.store.append(this.projectId, update);
+    } catch (error) {
+      // The document is ahead of the store: drop the room so everyone reloads from stored state.
+      this.#emit({ type: "storeFailed", projectId: this.projectId, error: String(error) });
+      for (const other of [...this.#connections.keys()]) {
+        this.leave(other);
+        other.close(CLOSE.INTERNAL_ERROR, "the room could not store an update");
+      }
+      this.#closed = true;
+      return;
+    }
+    const message = encodeUpdate(update);
+    for (const other of this.#connections.keys()) if (other !== connection) other.send(message);
+  }
+
+  /** Relays an awareness update with each state's `user` replaced by the token's identity. */
+  #awareness(connection: RoomConnection, update: Uint8Array): void {
+    const owned = this.#connections.get(connection);
+    if (!owned) return;
+    const { userId, name, color } = connection.identity;
+    const user = { id: userId, name, color, role: connection.role };
+    const entries: AwarenessEntry[] = [];
+    for (const entry of decodeAwarenessUpdate(update)) {
+      if (!owned.has(entry.clientId) && this.#ownerOf(entry.clientId) !== undefined) continue; // someone else's id
+      const state =
+        entry.state === null
+          ? null
+          : typeof entry.state === "object" && !Array.isArray(entry.state)
+            ? { ...entry.state, user }
+            : { user };
+      entries.push({ ...entry, state });
+    }
+    if (entries.length > 0) {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), connection);
+    }
+  }
+
+  #ownerOf(clientId: number): RoomConnection | undefined {
+    for (const [connection, ids] of this.#connections) if (ids.has(clientId)) return connection;
+    return undefined;
+  }
+
+  readonly #onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const owned = this.#connections.get(origin as RoomConnection);
+    if (owned) {
+      for (const id of added) owned.add(id);
+      for (const id of removed) owned.delete(id);
+    }
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const connection of this.#connections.keys()) connection.send(message);
+  };
+}
