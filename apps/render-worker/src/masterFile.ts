@@ -113,9 +113,20 @@ export async function masterChain(
  * COMASTER_THREADS=1 keeps everything in one thread (the output is the same either way).
  */
 function stageRunner(): StageRunner | undefined {
-  const url = new URL("./stageWorker.js", import.meta.url);
-  if (process.env.COMASTER_THREADS === "1" || !existsSync(fileURLToPath(url))) return undefined;
-  return pipelinedStage(url);
+  if (process.env.COMASTER_THREADS === "1") return undefined;
+  const url = stageWorkerUrl();
+  return url ? pipelinedStage(url) : undefined;
+}
+
+/**
+ * The bundled worker script, dist/stageWorker.js. This module is bundled into the entry (dist/) or,
+ * when the CLI and the worker process share it, into a chunk (dist/chunks/): look in both places.
+ * Run from source (tests), there is none.
+ */
+function stageWorkerUrl(): URL | undefined {
+  return [new URL("./stageWorker.js", import.meta.url), new URL("../stageWorker.js", import.meta.url)].find((u) =>
+    existsSync(fileURLToPath(u)),
+  );
 }
 
 function bits(report: MasterReport): number | null {

@@ -186,6 +186,16 @@ describe("Compressor", () => {
       }
     });
 
+    it("100 % in stereo (one level, one detector, one gain) equals the per-channel path of 3 channels", () => {
+      // With a silent third channel the general path links over the same two side-chains.
+      const p = params({ thresholdDb: -24, ratio: 4, kneeDb: 6, stereoLinkPct: 100 });
+      const x = noise(n, 2, 0.5, 5).map((c, ch) => c.map((v, i) => v + (ch === 0 ? left[i]! : right[i]!)));
+      const stereo = render(new Compressor(p), x, FS, 512);
+      const three = render(new Compressor(p), [...x, new Float32Array(n)], FS, 512);
+      expect(maxAbsDiff(stereo, three.slice(0, 2))).toBeLessThan(1e-7);
+      expect(three[2]!.every((v) => v === 0)).toBe(true);
+    });
+
     it("50 %: the quiet channel gets half the reduction in dB", () => {
       const y = run(50);
       expect(reductionDb(y, 1, right)).toBeCloseTo(13.5 / 2, 1);

@@ -149,6 +149,10 @@ export class Compressor implements ChainProcessor<CompressorParams> {
     const xLs = this.xL;
     if (nch === 2) this.sidechain.filterStereo(block[0]!, block[1]!, off, n, xLs[0]!, xLs[1]!);
     else for (let ch = 0; ch < nch; ch++) this.sidechain.filterBlock(ch, block[ch]!, off, n, xLs[ch]!);
+    if (nch === 2 && this.link === 1) {
+      this.linkedStereo(block, off, n);
+      return;
+    }
     const kneeStartDb = curve.kneeStartDb;
     const kneeEndDb = curve.kneeEndDb;
     const thresholdDb = curve.thresholdDb;
@@ -211,6 +215,54 @@ export class Compressor implements ChainProcessor<CompressorParams> {
           x[off + i] = x[off + i]! * (1 + mix * (g - 1));
         }
       }
+    }
+  }
+
+  /**
+   * Stereo fully linked (the default): both channels get x_L of the louder side-chain sample, which
+   * is max(x_L,0, x_L,1) since the gain curve is monotonic — so one level, one Eq. (4), one
+   * detector and one gain serve both channels. Channel 1's detector state is kept equal to channel
+   * 0's, so a later change of the link continues from the right state.
+   */
+  private linkedStereo(block: readonly SampleBuffer[], off: number, n: number): void {
+    const curve = this.curve;
+    const kneeStartAmp = this.kneeStartAmp;
+    const kneeStartDb = curve.kneeStartDb;
+    const kneeEndDb = curve.kneeEndDb;
+    const thresholdDb = curve.thresholdDb;
+    const slope = curve.slope;
+    const kneeCoef = curve.kneeCoef;
+    const y = this.xL[0]!;
+    const r1 = this.xL[1]!;
+    for (let i = 0; i < n; i++) {
+      const a = Math.max(Math.abs(y[i]!), Math.abs(r1[i]!));
+      let xL = 0;
+      if (a > kneeStartAmp) {
+        // GainCurve.reductionDb, inlined.
+        const levelDb = Math.log(a) * DB_PER_NEPER;
+        if (levelDb <= kneeStartDb) xL = 0;
+        else if (levelDb >= kneeEndDb) xL = slope * (levelDb - thresholdDb);
+        else {
+          const e = levelDb - kneeStartDb;
+          xL = kneeCoef * e * e;
+        }
+      }
+      y[i] = xL;
+    }
+    const det = this.detector;
+    det.run(0, y, n);
+    det.setState(1, det.getState(0, 0), det.getState(0, 1));
+    const mix = this.mix;
+    const makeupDb = this.params.makeupDb;
+    const makeupGain = this.makeupGain;
+    const x0 = block[0]!;
+    const x1 = block[1]!;
+    for (let i = 0; i < n; i++) {
+      const yL = y[i]!;
+      const g = yL === 0 ? makeupGain : Math.exp((makeupDb - yL) * NEPER_PER_DB);
+      const m = mix === 1 ? g : 1 + mix * (g - 1);
+      x0[off + i] = x0[off + i]! * m;
+      x1[off + i] = x1[off + i]! * m;
     }
   }
 

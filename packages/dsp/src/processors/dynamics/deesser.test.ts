@@ -32,6 +32,40 @@ describe("LinearPhaseLowpass (the split filter)", () => {
     expect(20 * Math.log10(f.magnitude(FS, 7000))).toBeLessThan(-40);
     expect(20 * Math.log10(f.magnitude(FS, 10_000))).toBeLessThan(-60);
   });
+
+  it("applyBlock gives apply's bits over any range (four outputs per pass and the tail alike)", () => {
+    const f = new LinearPhaseLowpass(45);
+    f.design(44_100, 6500);
+    const b = Float64Array.from(noise(300, 1, 0.5, 3)[0]!);
+    const n = b.length - 90;
+    for (const [from, to] of [
+      [0, n],
+      [3, 10],
+      [5, 6],
+      [17, 17],
+      [1, n - 2],
+    ] as const) {
+      const out = new Float64Array(n);
+      f.applyBlock(b, from, to, out);
+      for (let i = from; i < to; i++) expect(out[i]).toBe(f.apply(b, i));
+    }
+  });
+
+  it("apply is the low band: a 1 kHz tone passes and a 12 kHz tone is stopped", () => {
+    const f = new LinearPhaseLowpass(45);
+    f.design(44_100, 6500);
+    for (const [hz, lo, hi] of [
+      [1000, 0.999, 1.001],
+      [12_000, 0, 1e-3],
+    ] as const) {
+      const b = Float64Array.from({ length: 4000 }, (_, i) => Math.sin((2 * Math.PI * hz * i) / 44_100));
+      const out = new Float64Array(4000);
+      f.applyBlock(b, 0, 4000 - 90, out);
+      const peak = Math.max(...out.subarray(100, 3800).map(Math.abs));
+      expect(peak).toBeGreaterThanOrEqual(lo);
+      expect(peak).toBeLessThanOrEqual(hi);
+    }
+  });
 });
 
 describe("Deesser", () => {

@@ -70,8 +70,10 @@ export class Deesser implements ChainProcessor<DeesserParams> {
   private fullAmp = Infinity;
   /** Per channel: the last 2D input frames, then the current chunk (linear, for contiguous FIR reads). */
   private lin: Float64Array[] = [];
-  /** The two low-band samples of `firPair`. */
-  private readonly fir = new Float64Array(2);
+  /** The gain of each frame of the current chunk. */
+  private gains = new Float64Array(0);
+  /** The low band of the current chunk, one channel at a time (`LinearPhaseLowpass.applyBlock`). */
+  private low = new Float64Array(0);
   private maxBlock = 0;
   /** Per channel: the side-chain signal of the current chunk. */
   private scratch: Float64Array[] = [];
@@ -112,6 +114,8 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     this.lin = Array.from({ length: spec.channels }, () => new Float64Array(2 * this.delay + spec.maxBlockFrames));
     this.maxBlock = spec.maxBlockFrames;
     this.scratch = Array.from({ length: spec.channels }, () => new Float64Array(spec.maxBlockFrames));
+    this.gains = new Float64Array(spec.maxBlockFrames);
+    this.low = new Float64Array(spec.maxBlockFrames);
     this.sidechain.resize(spec.channels);
     this.detector.setTimes(DEESSER_ATTACK_MS, DEESSER_RELEASE_MS, spec.sampleRate);
     this.designFilters();
@@ -134,9 +138,10 @@ export class Deesser implements ChainProcessor<DeesserParams> {
   }
 
   /**
-   * Per chunk: the side-chain high-pass per channel, then one loop over the frames that does the
-   * rest for up to two channels (level, Eq. 4, Eq. 17, gain, delay and split) with every state in
-   * locals; per sample exactly the interleaved computation (chunking does not matter).
+   * Per chunk: the side-chain high-pass per channel; one loop over the frames for the linked
+   * detector (level, Eq. 4, Eq. 17, gain) with every state in locals; then per channel the split
+   * (over the frames with a gain below 1 only) and the output. Per sample the same computation
+   * wherever a chunk starts or ends.
    */
   private processChunk(block: readonly SampleBuffer[], off: number, n: number): void {
     const nch = this.channels;
@@ -153,7 +158,7 @@ export class Deesser implements ChainProcessor<DeesserParams> {
       const x = block[ch]!;
       for (let i = 0; i < n; i++) h[d2 + i] = x[off + i]!;
     }
-    // 3. Linked level → x_L (Eq. 4, R = ∞, ≤ range) → y_L (Eq. 17) → gain → output.
+    // 3. Linked level → x_L (Eq. 4, R = ∞, ≤ range) → y_L (Eq. 17) → gain.
     const curve = this.curve;
     const kneeStartDb = curve.kneeStartDb;
     const kneeEndDb = curve.kneeEndDb;
@@ -171,14 +176,12 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     let y1 = det.getState(0, 0);
     let yL = det.getState(0, 1);
     const wide = this.params.mode === "wide";
-    const hh = this.split!.taps;
     const s0 = sc[0]!;
     const s1 = nch > 1 ? sc[1]! : s0;
-    const l0 = lin[0]!;
-    const l1 = nch > 1 ? lin[1]! : l0;
-    const x0 = block[0]!;
-    const x1 = nch > 1 ? block[1]! : x0;
-    const fir = this.fir;
+    const gains = this.gains;
+    // First and last frame of the chunk with a gain below 1: the split is computed over those only.
+    let lo = n;
+    let hi = -1;
     for (let i = 0; i < n; i++) {
       let level = Math.abs(s0[i]!);
       if (nch === 2) level = Math.max(level, Math.abs(s1[i]!));
@@ -200,38 +203,29 @@ export class Deesser implements ChainProcessor<DeesserParams> {
       yL = aA * yL + bA * y1;
       if (y1 < ENVELOPE_FLOOR_DB) y1 = 0;
       if (yL < ENVELOPE_FLOOR_DB) yL = 0;
-      const at = off + i;
-      if (yL === 0) {
-        for (let ch = 0; ch < nch; ch++) block[ch]![at] = lin[ch]![i + d]!;
-        continue;
+      const gi = yL === 0 ? 1 : Math.exp(-yL * NEPER_PER_DB);
+      gains[i] = gi;
+      if (gi !== 1) {
+        if (lo === n) lo = i;
+        hi = i;
       }
-      const gi = Math.exp(-yL * NEPER_PER_DB);
-      if (gi === 1) {
-        for (let ch = 0; ch < nch; ch++) block[ch]![at] = lin[ch]![i + d]!;
-      } else if (wide) {
-        for (let ch = 0; ch < nch; ch++) block[ch]![at] = gi * lin[ch]![i + d]!;
-      } else if (nch <= 2) {
-        // The FIR of LinearPhaseLowpass.apply on both channels at once (same order of operations).
-        firPair(hh, d, l0, l1, i, fir);
-        const accL = fir[0]!;
-        const accR = fir[1]!;
-        const gm = 1 - gi;
-        const xd0 = l0[i + d]!;
-        x0[at] = xd0 - gm * (xd0 - accL);
-        if (nch === 2) {
-          const xd1 = l1[i + d]!;
-          x1[at] = xd1 - gm * (xd1 - accR);
-        }
-      } else {
-        const split = this.split!;
-        for (let ch = 0; ch < nch; ch++) {
-          const xd = lin[ch]![i + d]!;
-          block[ch]![at] = xd - (1 - gi) * (xd - split.apply(lin[ch]!, i));
-        }
+    }
+    // 4. Output: the delayed input where the gain is 1, else g·x (wide) or lp + g·(x − lp) (split).
+    const low = this.low;
+    for (let ch = 0; ch < nch; ch++) {
+      const h = lin[ch]!;
+      const y = block[ch]!;
+      if (!wide && lo <= hi) this.split!.applyBlock(h, lo, hi + 1, low);
+      for (let i = 0; i < n; i++) {
+        const gi = gains[i]!;
+        const xd = h[i + d]!;
+        if (gi === 1) y[off + i] = xd;
+        else if (wide) y[off + i] = gi * xd;
+        else y[off + i] = xd - (1 - gi) * (xd - low[i]!);
       }
     }
     det.setState(0, y1, yL);
-    // 4. Keep the last 2D input frames as the next chunk's history.
+    // 5. Keep the last 2D input frames as the next chunk's history.
     for (let ch = 0; ch < nch; ch++) lin[ch]!.copyWithin(0, n, n + d2);
   }
 
@@ -241,33 +235,4 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     this.detector.reset();
     this.lastReduction = 0;
   }
-}
-
-/**
- * `LinearPhaseLowpass.apply` on two buffers at once (the same operations in the same order, so
- * bit for bit the same): out[0] = Σ h·a[at … at + 2D], out[1] = Σ h·b[at … at + 2D].
- */
-function firPair(h: Float64Array, d: number, a: Float64Array, b: Float64Array, at: number, out: Float64Array): void {
-  let accA = h[d]! * a[at + d]!;
-  let accB = h[d]! * b[at + d]!;
-  let accA2 = 0;
-  let accB2 = 0;
-  let k = 0;
-  let p = at;
-  let q = at + 2 * d;
-  for (; k + 1 < d; k += 2, p += 2, q -= 2) {
-    const h0 = h[k]!;
-    const h1 = h[k + 1]!;
-    accA += h0 * (a[p]! + a[q]!);
-    accB += h0 * (b[p]! + b[q]!);
-    accA2 += h1 * (a[p + 1]! + a[q - 1]!);
-    accB2 += h1 * (b[p + 1]! + b[q - 1]!);
-  }
-  if (k < d) {
-    const h0 = h[k]!;
-    accA += h0 * (a[p]! + a[q]!);
-    accB += h0 * (b[p]! + b[q]!);
-  }
-  out[0] = accA + accA2;
-  out[1] = accB + accB2;
 }
