@@ -5,6 +5,7 @@ import Link from "next/link";
 import { type DragEvent, type FormEvent, useRef, useState } from "react";
 import { errorText, useTRPC } from "../client/trpc";
 import { type UploadHandle, uploadFile } from "../client/upload";
+import { formatLufs, LOUDNESS_TARGETS } from "../loudnessTargets";
 import { SNIFF_BYTES, sniffBytesWanted, sniffUpload } from "../server/uploads/sniffUpload";
 import { bytes, db, duration, FORMAT_LABELS, plain } from "./format";
 import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar } from "./ui";
@@ -210,12 +211,15 @@ function Uploader({ projectId, onUploaded }: { projectId: string; onUploaded: ()
   );
 }
 
-const TARGETS = [
-  { value: -14, label: "−14 LUFS · streaming" },
-  { value: -16, label: "−16 LUFS · Apple Music, podcasts" },
-  { value: -23, label: "−23 LUFS · broadcast (EBU R128)" },
-  { value: -9.5, label: "−9.5 LUFS · loud / CD" },
-];
+// The delivery targets of the landing page, one option per distinct loudness.
+const TARGETS = LOUDNESS_TARGETS.filter(
+  (t, i, all) => all.findIndex((u) => u.integratedLufs === t.integratedLufs) === i,
+).map((t) => ({
+  value: t.integratedLufs,
+  label: `${formatLufs(t.integratedLufs)} · ${LOUDNESS_TARGETS.filter((u) => u.integratedLufs === t.integratedLufs)
+    .map((u) => u.label)
+    .join(", ")}`,
+}));
 
 function RenderForm({
   projectId,

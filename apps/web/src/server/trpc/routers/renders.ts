@@ -1,6 +1,7 @@
 import { PRESET_NAMES, PRESETS, type PresetName, presetChain } from "@comaster/chain";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { formatLufs } from "../../../loudnessTargets";
 import { authedProcedure, requireProject, router } from "../init";
 
 /** The formats a class can export from the web app (the CLI has wav32f too). */
@@ -39,7 +40,7 @@ export const rendersRouter = router({
         data: {
           projectId: input.projectId,
           chainJson: JSON.stringify(chain),
-          label: `${PRESETS[input.preset].label} · ${formatTarget(input.targetLufs)}`,
+          label: `${PRESETS[input.preset].label} · ${formatLufs(input.targetLufs)}`,
           authorId: ctx.user.id,
           parentId: parent?.id ?? null,
         },
@@ -56,7 +57,3 @@ export const rendersRouter = router({
       return { jobId: job.id, versionId: version.id };
     }),
 });
-
-function formatTarget(lufs: number): string {
-  return `${lufs < 0 ? "−" : ""}${Math.abs(lufs).toFixed(1)} LUFS`;
-}
