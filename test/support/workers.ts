@@ -133,26 +133,12 @@ export class WorkerWorld {
 
   /** Starts a worker process on this world's database and storage. */
   startWorker(id: string, extra: Record<string, string> = {}): RunningWorker {
-    const child = spawn(process.execPath, [WORKER], {
-      env: {
-        ...process.env,
-        DATABASE_URL: this.database.url,
-        COMASTER_STORAGE_DIR: this.storageDir,
-        WORKER_ID: id,
-        POLL_MS: "100",
-        ...extra,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const worker = spawnWorker(id, {
+      DATABASE_URL: this.database.url,
+      COMASTER_STORAGE_DIR: this.storageDir,
+      POLL_MS: "100",
+      ...extra,
     });
-    let out = "";
-    child.stdout?.on("data", (b) => {
-      out += b;
-    });
-    child.stderr?.on("data", (b) => {
-      out += b;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const worker = { id, child, exited, output: () => out };
     this.workers.push(worker);
     return worker;
   }
@@ -200,6 +186,23 @@ export class WorkerWorld {
     await this.db.$disconnect();
     await this.database.drop();
   }
+}
+
+/** Starts the built worker as `id` with `env` over the test's own environment, collecting its output. */
+export function spawnWorker(id: string, env: Record<string, string>): RunningWorker {
+  const child = spawn(process.execPath, [WORKER], {
+    env: { ...process.env, WORKER_ID: id, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (b) => {
+    out += b;
+  });
+  child.stderr?.on("data", (b) => {
+    out += b;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { id, child, exited, output: () => out };
 }
 
 /** Polls `f` every 50 ms until it returns a value; throws after `timeoutMs`, with `context()` appended. */

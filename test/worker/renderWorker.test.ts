@@ -1,15 +1,15 @@
 // The built render worker (apps/render-worker/dist/worker.js) as separate processes on one SQLite
 // database: two workers, one job, one export; SIGTERM stops them cleanly; a killed worker's job is
 // finished by another once its lease expires.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createDb, type Db, LocalBlobStore, PrismaJobQueue } from "@comaster/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { comaster, REPO } from "../support/cli";
 import { tempDir } from "../support/tmp";
+import { type RunningWorker, spawnWorker, waitFor } from "../support/workers";
 
-const WORKER = join(REPO, "apps/render-worker/dist/worker.js");
 const SEED = join(REPO, "packages/db/dist/seed.mjs");
 
 const dir = tempDir("worker");
@@ -31,42 +31,13 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  output(): string;
-}
-
-function startWorker(id: string, extra: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [WORKER], {
-    env: { ...process.env, ...env, WORKER_ID: id, ...extra },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (b) => {
-    out += b;
-  });
-  child.stderr?.on("data", (b) => {
-    out += b;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => out };
-}
+const startWorker = (id: string, extra: Record<string, string> = {}): RunningWorker =>
+  spawnWorker(id, { ...env, ...extra });
 
 async function enqueue(): Promise<string> {
   const queue = new PrismaJobQueue(db, { provider: "sqlite" });
   const payload = { ...ids, format: "wav24", targetLufs: -14, options: { format: "wav24", targetLufs: -14 } };
   return (await queue.enqueue({ payload })).id;
-}
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function expectOneGoodExport(jobId: string): Promise<void> {
@@ -104,7 +75,7 @@ describe("render worker processes", () => {
     const lease = { LEASE_MS: "1500", HEARTBEAT_MS: "300" };
     const jobId = await enqueue();
     const first = startWorker("doomed", lease);
-    let second: Running | undefined;
+    let second: RunningWorker | undefined;
     try {
       await waitFor("the first worker to claim the job", async () => {
         const row = await db.renderJob.findUniqueOrThrow({ where: { id: jobId } });
