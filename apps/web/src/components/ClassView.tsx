@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { errorText, useTRPC } from "../client/trpc";
-import { Button, Card, EmptyState, ErrorMessage, TextField } from "./ui";
+import { Button, Card, EmptyState, ErrorMessage, QueryFallback, TextField } from "./ui";
 
 export function ClassView({ classId }: { classId: string }) {
   const trpc = useTRPC();
@@ -19,17 +19,7 @@ export function ClassView({ classId }: { classId: string }) {
   const [error, setError] = useState("");
   const [copied, setCopied] = useState(false);
 
-  if (view.isPending) return <p className="text-zinc-400">Loading…</p>;
-  if (view.error) {
-    return (
-      <div className="space-y-4">
-        <ErrorMessage>{errorText(view.error)}</ErrorMessage>
-        <Link href="/classes" className="text-sky-300 underline">
-          Back to my classes
-        </Link>
-      </div>
-    );
-  }
+  if (view.isPending || view.error) return <QueryFallback error={view.error ? errorText(view.error) : null} />;
   const c = view.data;
   const teacher = c.role === "teacher";
 

@@ -8,7 +8,7 @@ import { type UploadHandle, uploadFile } from "../client/upload";
 import { formatLufs, LOUDNESS_TARGETS } from "../loudnessTargets";
 import { SNIFF_BYTES, sniffBytesWanted, sniffUpload } from "../server/uploads/sniffUpload";
 import { bytes, db, duration, FORMAT_LABELS, plain } from "./format";
-import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar } from "./ui";
+import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar, QueryFallback } from "./ui";
 import { Waveform } from "./Waveform";
 
 const ACCEPT = ".wav,.wave,.aif,.aiff,.aifc,.flac,.mp3,audio/wav,audio/x-wav,audio/aiff,audio/flac,audio/mpeg";
@@ -28,17 +28,8 @@ export function ProjectView({ projectId }: { projectId: string }) {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
 
-  if (project.isPending) return <p className="text-zinc-400">Loading…</p>;
-  if (project.error) {
-    return (
-      <div className="space-y-4">
-        <ErrorMessage>{errorText(project.error)}</ErrorMessage>
-        <Link href="/classes" className="text-sky-300 underline">
-          Back to my classes
-        </Link>
-      </div>
-    );
-  }
+  if (project.isPending || project.error)
+    return <QueryFallback error={project.error ? errorText(project.error) : null} />;
   const p = project.data;
   const renderList = renders.data ?? p.renders;
   return (

@@ -1,4 +1,5 @@
 // The few building blocks every page uses: calm dark surfaces, one accent, visible focus.
+import Link from "next/link";
 import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode } from "react";
 
 const focus = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400";
@@ -124,6 +125,19 @@ export function Figure({ label, value, note }: { label: string; value: string; n
       <dt className="text-xs uppercase tracking-wide text-zinc-400">{label}</dt>
       <dd className="font-mono text-base text-zinc-100">{value}</dd>
       {note && <dd className="text-xs text-zinc-400">{note}</dd>}
+    </div>
+  );
+}
+
+/** What a page shows while its query loads, or when it failed (e.g. NOT_FOUND), with a way back. */
+export function QueryFallback({ error }: { error: string | null }) {
+  if (error === null) return <p className="text-zinc-400">Loading…</p>;
+  return (
+    <div className="space-y-4">
+      <ErrorMessage>{error}</ErrorMessage>
+      <Link href="/classes" className="text-sky-300 underline">
+        Back to my classes
+      </Link>
     </div>
   );
 }

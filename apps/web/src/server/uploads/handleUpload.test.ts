@@ -7,27 +7,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { blobKey, createClass, createDb, createProject, createUser, type Db, LocalBlobStore } from "@comaster/db";
+import { freshPostgres, freshSqlite, runScript, type TestDatabase } from "@comaster/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeAiff } from "../../../../../packages/codecs/src/testing/encodeAiff";
 import { encodeFlac } from "../../../../../packages/codecs/src/testing/encodeFlac";
 import { encodeMp3 } from "../../../../../packages/codecs/src/testing/encodeMp3";
-import {
-  freshPostgres,
-  freshSqlite,
-  postgresReachable,
-  runScript,
-  type TestDatabase,
-} from "../../../../../packages/db/src/test-databases";
+import { testProviders } from "../testing/testServices";
 import { analyzeWithCli } from "./analyzeWithCli";
 import { handleUpload, type UploadDeps, type UploadedAsset } from "./handleUpload";
 import { chunkedStream, errorOf, filesUnder, testSignal, uploadRequest, wavBytes } from "./testUploads";
 import type { UploadAnalysis } from "./uploadAnalysis";
 
 vi.setConfig({ testTimeout: 30_000 }); // each upload runs the analysis CLI in a child process
-const pgUp = await postgresReachable();
-if (!pgUp && process.env.COMASTER_REQUIRE_SERVICES === "1") {
-  throw new Error("PostgreSQL is not reachable and COMASTER_REQUIRE_SERVICES=1");
-}
+const providers = await testProviders();
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const concat = (...parts: Uint8Array[]) => {
@@ -57,10 +49,8 @@ const RANDOM = (() => {
   return Uint8Array.from({ length: 100_000 }, () => (s = (s * 1_103_515_245 + 12_345) >>> 0) >>> 24);
 })();
 
-describe.each([
-  { provider: "sqlite", fresh: freshSqlite, skip: false },
-  { provider: "postgresql", fresh: freshPostgres, skip: !pgUp },
-])("upload on $provider", ({ fresh, skip }) => {
+describe.each(providers)("upload on $provider", ({ provider, skip }) => {
+  const fresh = provider === "sqlite" ? freshSqlite : freshPostgres;
   let tdb: TestDatabase;
   let db: Db;
   let dir: string;
