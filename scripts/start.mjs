@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm start` (after build and seed): the web app and one render worker, side by side. Ctrl-C or
+// `pnpm start` (after build and seed): the web app, the collaboration server and one render worker, side by side. Ctrl-C or
 // SIGTERM stops both (the worker hands back or finishes its job); if one exits, the other is stopped.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ const children = [
     cwd: web,
     stdio: "inherit",
   }),
+  spawn(process.execPath, [join(web, "dist/collab.mjs")], { cwd: root, stdio: "inherit" }),
   spawn(process.execPath, [join(root, "apps/render-worker/dist/worker.js")], { cwd: root, stdio: "inherit" }),
 ];
 let stopping = false;
@@ -38,7 +39,7 @@ while (!stopping && Date.now() < deadline) {
     console.log(
       `\n  Comaster is running: ${url}\n` +
         "  demo logins: teacher / teacher-demo · student1, student2 / student-demo\n" +
-        "  Ctrl-C stops the web app and the render worker.\n",
+        "  Ctrl-C stops the web app, the collaboration server and the render worker.\n",
     );
     break;
   }

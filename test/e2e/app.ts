@@ -1,4 +1,5 @@
-// The production build of the web app (`next start`) and a render worker (dist/worker.js) on a
+// The production build of the web app (`next start`), the collaboration server (dist/collab.mjs) and a
+// render worker (dist/worker.js) on a
 // throwaway SQLite database and storage folder, for end-to-end tests in Chromium.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -49,7 +50,7 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts web + worker on a fresh database; waits until the web answers. */
+/** Starts web + collaboration server + worker on a fresh database; waits until the web answers. */
 export async function startApp(): Promise<RunningApp> {
   const nextBin = join(REPO, "apps/web/node_modules/next/dist/bin/next");
   if (!existsSync(join(REPO, "apps/web/.next/BUILD_ID"))) {
@@ -57,6 +58,7 @@ export async function startApp(): Promise<RunningApp> {
   }
   const dir = mkdtempSync(join(tmpdir(), "comaster-e2e-"));
   const port = await freePort();
+  const collabPort = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const databaseUrl = `file:${join(dir, "e2e.db")}`;
   const env = {
@@ -68,12 +70,14 @@ export async function startApp(): Promise<RunningApp> {
     COMASTER_BASE_URL: baseUrl,
     BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e",
     PORT: String(port),
+    COLLAB_PORT: String(collabPort),
     POLL_MS: "200",
   };
   execFileSync(process.execPath, [join(REPO, "packages/db/scripts/migrate.mjs")], { env, stdio: "pipe" });
   let out = "";
   const children: ChildProcess[] = [
     spawn(process.execPath, [nextBin, "start", "-p", String(port)], { cwd: join(REPO, "apps/web"), env }),
+    spawn(process.execPath, [join(REPO, "apps/web/dist/collab.mjs")], { cwd: REPO, env }),
     spawn(process.execPath, [join(REPO, "apps/render-worker/dist/worker.js")], { cwd: REPO, env }),
   ];
   for (const c of children) {

@@ -33,6 +33,7 @@ export {
   type ApplyUpdateOptions,
   type ApplyUpdateResult,
   applyUpdateValidated,
+  MAX_DOC_BYTES,
   MAX_UPDATE_BYTES,
   type UpdateRefusal,
   type ValidateDocResult,

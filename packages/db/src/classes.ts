@@ -2,7 +2,7 @@ import type { Db } from "./client";
 import { DbError, isUniqueViolation } from "./errors";
 import { randomToken } from "./tokens";
 
-export const ROLES = ["teacher", "student"] as const;
+export const ROLES = ["teacher", "student", "listener"] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(s: string): s is Role {

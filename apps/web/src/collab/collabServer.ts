@@ -14,7 +14,7 @@ import type { Chain } from "@comaster/chain";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { CLOSE } from "./closeCodes";
 import { type CollabRole, verifyCollabToken } from "./collabToken";
-import { Room, type RoomConnection, type RoomEvent } from "./room";
+import { Room, type RoomConnection, type RoomEvent, type RoomOptions } from "./room";
 import type { RoomStore } from "./roomStore";
 import { TokenBucket } from "./tokenBucket";
 
@@ -35,6 +35,12 @@ export interface CollabServerOptions {
   maxPayloadBytes?: number;
   /** Messages per second per client (default 50, burst 100); over it: close 4429. */
   rateLimit?: { perSecond: number; burst: number };
+  /** Connections one user may hold in one room (tabs, devices; default 8); more: close 4429. */
+  maxConnectionsPerUser?: number;
+  /** Connections in one room (default 256); more: close 4429. */
+  maxConnectionsPerRoom?: number;
+  /** Room limits and compaction (see `RoomOptions`). */
+  room?: Pick<RoomOptions, "maxDocBytes" | "maxAwarenessBytes" | "compactEvery" | "compactAfterMs">;
   /** Interval of WebSocket pings that drop dead connections (ms, default 30 000; 0: none). */
   pingIntervalMs?: number;
   onEvent?: (event: RoomEvent | { type: "rejected"; projectId: string; code: number; reason: string }) => void;
@@ -102,6 +108,7 @@ export function createCollabHandler(options: CollabServerOptions): {
       pending = Room.open(projectId, options.initialChain, {
         store: options.store,
         maxUpdateBytes: maxPayload,
+        ...options.room,
         onEvent: emit,
       }).then((room) => {
         if (room) openRooms.set(projectId, room);
@@ -175,6 +182,12 @@ export function createCollabHandler(options: CollabServerOptions): {
     if (closed || shuttingDown) {
       if (opened.size === 0) releaseRoom(opened);
       return;
+    }
+    if (opened.connectionsOf(claims.userId) >= (options.maxConnectionsPerUser ?? 8)) {
+      return reject(CLOSE.RATE_LIMITED, "too many connections of this user in this room");
+    }
+    if (opened.size >= (options.maxConnectionsPerRoom ?? 256)) {
+      return reject(CLOSE.RATE_LIMITED, "the room is full");
     }
     // The lesser of the token's role and the current membership: a demoted editor is a viewer now.
     const effective: CollabRole = role === "editor" && claims.role === "editor" ? "editor" : "viewer";

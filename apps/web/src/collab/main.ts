@@ -1,5 +1,5 @@
 /**
- * Entry of the collaboration server process (`tsx apps/web/src/collab/main.ts`): reads its settings,
+ * Entry of the collaboration server process (`node apps/web/dist/collab.mjs`, built by `build-collab.mjs`): reads its settings,
  * opens the database and serves `/collab/<projectId>` until SIGINT/SIGTERM.
  *
  * Settings: COLLAB_SECRET (≥ 16 characters, shared with the web app that signs tokens), COLLAB_PORT
@@ -14,8 +14,8 @@ import { PrismaRoomStore } from "./prismaRoomStore";
 
 async function main(): Promise<void> {
   const env = readWebEnv();
-  const secret = process.env.COLLAB_SECRET?.trim() || env.authSecret;
-  const port = Number(process.env.COLLAB_PORT ?? 3001);
+  const secret = env.collabSecret;
+  const port = env.collabPort;
   const host = process.env.COLLAB_HOST?.trim() || "127.0.0.1";
   const db = await createDb(env.databaseUrl);
   const server = await startCollabServer({

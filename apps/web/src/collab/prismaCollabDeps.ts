@@ -1,6 +1,6 @@
 /**
- * The collaboration server's lookups on the database: membership (any member of the project's class
- * may edit; a later step can add viewer roles) and the chain a new room starts from.
+ * The collaboration server's lookups on the database: membership (the class's teacher and students
+ * edit, a listener follows read-only) and the chain a new room starts from.
  */
 import { type Chain, parseChain, presetChain } from "@comaster/chain";
 import type { Db } from "@comaster/db";
@@ -8,7 +8,12 @@ import type { CollabRole } from "./collabToken";
 
 type CollabDb = Pick<Db, "project" | "membership" | "version">;
 
-/** `checkMembership` on the database: `editor` for a member of the project's class, else `null`. */
+/** The collaboration role of a class role: a listener follows the desk read-only, everyone else edits. */
+export function collabRoleOf(classRole: string): CollabRole {
+  return classRole === "listener" ? "viewer" : "editor";
+}
+
+/** `checkMembership` on the database: the member's `collabRoleOf`, or `null` for a non-member. */
 export function prismaCheckMembership(db: CollabDb) {
   return async (userId: string, projectId: string): Promise<CollabRole | null> => {
     const project = await db.project.findUnique({ where: { id: projectId }, select: { classId: true } });
@@ -17,7 +22,7 @@ export function prismaCheckMembership(db: CollabDb) {
       where: { userId_classId: { userId, classId: project.classId } },
       select: { role: true },
     });
-    return membership ? "editor" : null;
+    return membership ? collabRoleOf(membership.role) : null;
   };
 }
 

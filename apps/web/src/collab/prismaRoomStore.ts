@@ -1,15 +1,16 @@
 /**
- * A `RoomStore` on the `ChainDoc` table (one row per project, `yjsState` bytes).
+ * A `RoomStore` on the database: `ChainDoc.yjsState` holds the last compacted state and
+ * `ChainDocUpdate` the append-only log of every update accepted since (one INSERT per update, so an
+ * acknowledged update is on disk before anyone sees it). `compact` folds the log into the state and
+ * deletes it in one transaction: a crash at any point leaves either the old log or the new state.
  *
- * For now `append` merges the update into the stored state (`Y.mergeUpdates`) in a read-modify-write,
- * so the row always holds one merged update; it assumes one collaboration server owns a room at a
- * time. A later step can keep an append-only update log and compact it here instead.
+ * One collaboration server owns a room at a time (the scale-out across processes comes later).
  */
 import type { Db } from "@comaster/db";
 import * as Y from "yjs";
 import type { RoomStore } from "./roomStore";
 
-type ChainDocDb = Pick<Db, "chainDoc">;
+type ChainDocDb = Pick<Db, "chainDoc" | "chainDocUpdate" | "$transaction">;
 
 const toBytes = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes);
 
@@ -21,17 +22,29 @@ export class PrismaRoomStore implements RoomStore {
   }
 
   async load(projectId: string): Promise<Uint8Array | null> {
-    const row = await this.#db.chainDoc.findUnique({ where: { projectId }, select: { yjsState: true } });
-    return row ? new Uint8Array(row.yjsState) : null;
+    const [row, log] = await this.#db.$transaction([
+      this.#db.chainDoc.findUnique({ where: { projectId }, select: { yjsState: true } }),
+      this.#db.chainDocUpdate.findMany({ where: { projectId }, orderBy: { id: "asc" }, select: { update: true } }),
+    ]);
+    const parts = [...(row ? [new Uint8Array(row.yjsState)] : []), ...log.map((u) => new Uint8Array(u.update))];
+    if (parts.length === 0) return null;
+    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }
 
   async append(projectId: string, update: Uint8Array): Promise<void> {
-    const stored = await this.load(projectId);
-    await this.compact(projectId, stored ? Y.mergeUpdates([stored, update]) : update);
+    await this.#db.chainDocUpdate.create({ data: { projectId, update: toBytes(update) } });
   }
 
   async compact(projectId: string, state: Uint8Array): Promise<void> {
     const yjsState = toBytes(state);
-    await this.#db.chainDoc.upsert({ where: { projectId }, create: { projectId, yjsState }, update: { yjsState } });
+    await this.#db.$transaction([
+      this.#db.chainDoc.upsert({ where: { projectId }, create: { projectId, yjsState }, update: { yjsState } }),
+      this.#db.chainDocUpdate.deleteMany({ where: { projectId } }),
+    ]);
+  }
+
+  /** How many updates wait in the project's log (tests, diagnostics). */
+  async logLength(projectId: string): Promise<number> {
+    return this.#db.chainDocUpdate.count({ where: { projectId } });
   }
 }

@@ -83,9 +83,13 @@ export interface AwarenessEntry {
 }
 
 /** The entries of an awareness update (y-protocols layout: count, then id, clock, JSON state). */
+/** More entries than any client sends in one awareness update (each client has one id per document). */
+const MAX_AWARENESS_ENTRIES = 256;
+
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
+  if (count > MAX_AWARENESS_ENTRIES) throw new Error(`an awareness update with ${count} entries`);
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);

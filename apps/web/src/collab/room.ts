@@ -37,14 +37,26 @@ export type RoomEvent =
   | { type: "refused"; projectId: string; userId: string; reason: string }
   | { type: "viewerUpdateDropped"; projectId: string; userId: string }
   | { type: "malformed"; projectId: string; userId: string; error: string }
-  | { type: "storeFailed"; projectId: string; error: string };
+  | { type: "storeFailed"; projectId: string; error: string }
+  | { type: "compacted"; projectId: string; updates: number };
 
 export interface RoomOptions {
   store: RoomStore;
   /** Ceiling of one update, passed to `applyUpdateValidated`. */
   maxUpdateBytes: number;
+  /** Ceiling of the whole document (default `MAX_DOC_BYTES`), passed to `applyUpdateValidated`. */
+  maxDocBytes?: number;
+  /** Ceiling of one client's awareness state as JSON (default 8 KiB); larger: that client is closed. */
+  maxAwarenessBytes?: number;
+  /** Compact the store after this many appended updates (default 500). */
+  compactEvery?: number;
+  /** …or this long after the first update not yet compacted (ms, default 60 000; 0: only by count). */
+  compactAfterMs?: number;
   onEvent?: (event: RoomEvent) => void;
 }
+
+/** Default ceiling of one awareness state (JSON): a cursor, a selected module, a name. */
+export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
 
 export class Room {
   readonly projectId: string;
@@ -55,6 +67,9 @@ export class Room {
   readonly #options: RoomOptions;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Updates appended since the last compaction. */
+  #uncompacted = 0;
+  #compactTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(projectId: string, doc: Y.Doc, options: RoomOptions) {
     this.projectId = projectId;
@@ -94,6 +109,13 @@ export class Room {
     return this.#connections.size;
   }
 
+  /** How many connections `userId` has in the room (several tabs, devices). */
+  connectionsOf(userId: string): number {
+    let n = 0;
+    for (const connection of this.#connections.keys()) if (connection.identity.userId === userId) n++;
+    return n;
+  }
+
   /** Adds a connection and starts the sync: the server's state vector, then everyone's awareness. */
   join(connection: RoomConnection): void {
     if (this.#closed) throw new Error(`room ${this.projectId} is closed`);
@@ -128,6 +150,7 @@ export class Room {
   close(code: number = CLOSE.GOING_AWAY, reason = "the room is closing"): Promise<void> {
     if (this.#closed) return this.#queue;
     this.#closed = true;
+    clearTimeout(this.#compactTimer);
     for (const connection of [...this.#connections.keys()]) {
       this.leave(connection);
       connection.close(code, reason);
@@ -143,6 +166,41 @@ export class Room {
       this.doc.destroy();
     });
     return this.#queue;
+  }
+
+  /** Queues a compaction: the store's log folded into the document's state (after queued messages). */
+  compact(): Promise<void> {
+    if (this.#closed) return this.#queue;
+    this.#enqueue(() => this.#compactNow());
+    return this.#queue;
+  }
+
+  async #compactNow(): Promise<void> {
+    clearTimeout(this.#compactTimer);
+    this.#compactTimer = undefined;
+    if (this.#uncompacted === 0 || this.#closed) return;
+    const updates = this.#uncompacted;
+    try {
+      await this.#options.store.compact(this.projectId, Y.encodeStateAsUpdate(this.doc));
+      this.#uncompacted -= updates;
+      this.#emit({ type: "compacted", projectId: this.projectId, updates });
+    } catch (error) {
+      // The log still holds every update: nothing is lost, compaction is tried again later.
+      this.#emit({ type: "storeFailed", projectId: this.projectId, error: String(error) });
+    }
+  }
+
+  #afterAppend(): void {
+    this.#uncompacted++;
+    if (this.#uncompacted >= (this.#options.compactEvery ?? 500)) {
+      this.#enqueue(() => this.#compactNow());
+      return;
+    }
+    const afterMs = this.#options.compactAfterMs ?? 60_000;
+    if (afterMs > 0 && this.#compactTimer === undefined) {
+      this.#compactTimer = setTimeout(() => this.compact(), afterMs);
+      this.#compactTimer.unref?.();
+    }
   }
 
   #enqueue(task: () => Promise<void>): void {
@@ -199,7 +257,10 @@ export class Room {
       this.#emit({ type: "viewerUpdateDropped", projectId: this.projectId, userId: connection.identity.userId });
       return;
     }
-    const result = applyUpdateValidated(this.doc, update, connection, { maxBytes: this.#options.maxUpdateBytes });
+    const result = applyUpdateValidated(this.doc, update, connection, {
+      maxBytes: this.#options.maxUpdateBytes,
+      ...(this.#options.maxDocBytes !== undefined ? { maxDocBytes: this.#options.maxDocBytes } : {}),
+    });
     if (!result.applied) {
       if (result.reason === "MALFORMED") return this.#malformed(connection, result.error);
       this.#emit({
@@ -228,8 +289,10 @@ export class Room {
         other.close(CLOSE.INTERNAL_ERROR, "the room could not store an update");
       }
       this.#closed = true;
+      clearTimeout(this.#compactTimer);
       return;
     }
+    this.#afterAppend();
     const message = encodeUpdate(update);
     for (const other of this.#connections.keys()) if (other !== connection) other.send(message);
   }
@@ -241,7 +304,11 @@ export class Room {
     const { userId, name, color } = connection.identity;
     const user = { id: userId, name, color, role: connection.role };
     const entries: AwarenessEntry[] = [];
+    const maxBytes = this.#options.maxAwarenessBytes ?? MAX_AWARENESS_STATE_BYTES;
     for (const entry of decodeAwarenessUpdate(update)) {
+      if (entry.state !== null && JSON.stringify(entry.state).length > maxBytes) {
+        throw new Error(`an awareness state larger than ${maxBytes} bytes`);
+      }
       if (!owned.has(entry.clientId) && this.#ownerOf(entry.clientId) !== undefined) continue; // someone else's id
       const state =
         entry.state === null

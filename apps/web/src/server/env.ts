@@ -15,6 +15,12 @@ export interface WebEnv {
   /** Extra origins allowed to post (comma-separated COMASTER_TRUSTED_ORIGINS). */
   readonly trustedOrigins: readonly string[];
   readonly authSecret: string;
+  /** Signs collaboration tokens; the collaboration server verifies with the same (COLLAB_SECRET, else the auth secret). */
+  readonly collabSecret: string;
+  /** Port of the collaboration server (COLLAB_PORT, default 3001). */
+  readonly collabPort: number;
+  /** Public WebSocket base of the collaboration server (COMASTER_COLLAB_URL); null: the page's host on `collabPort`. */
+  readonly collabUrl: string | null;
   readonly production: boolean;
 }
 
@@ -49,13 +55,17 @@ export function readWebEnv(source: Source = process.env, repoRoot = findRepoRoot
       .map((s) => s.trim())
       .filter(Boolean) ?? []),
   ];
+  const authSecret = get("BETTER_AUTH_SECRET") ?? localSecret(dataDir);
   return {
     databaseUrl,
     storageDir,
     tmpDir,
     baseUrl,
     trustedOrigins: [...new Set(trustedOrigins)],
-    authSecret: get("BETTER_AUTH_SECRET") ?? localSecret(dataDir),
+    authSecret,
+    collabSecret: get("COLLAB_SECRET") ?? authSecret,
+    collabPort: Number(get("COLLAB_PORT") ?? 3001),
+    collabUrl: get("COMASTER_COLLAB_URL")?.replace(/\/+$/, "") ?? null,
     production: source.NODE_ENV === "production",
   };
 }

@@ -138,6 +138,17 @@ describe("applyUpdateValidated", () => {
     expect(small).toMatchObject({ applied: false, reason: "TOO_LARGE" });
   });
 
+  it("rejects an update that would grow the document past its ceiling, leaving it unchanged", () => {
+    const doc = server();
+    const update = editAsPeer(doc, (peer) => setParam(peer, "eq", "b1Gain", 2));
+    const size = Y.encodeStateAsUpdate(doc).byteLength;
+    const before = docToChain(doc);
+    const refused = applyUpdateValidated(doc, update, null, { maxDocBytes: size + update.byteLength - 1 });
+    expect(refused).toMatchObject({ applied: false, reason: "DOC_TOO_LARGE" });
+    expect(docToChain(doc)).toEqual(before);
+    expect(applyUpdateValidated(doc, update, null, { maxDocBytes: size + update.byteLength })).toEqual({ applied: true });
+  });
+
   it("rejects an update that builds on one it never received (a peer refused earlier must resync)", () => {
     const doc = server();
     const peer = new Y.Doc();

@@ -86,8 +86,11 @@ export function validateDoc(doc: Y.Doc): ValidateDocResult {
 /** Default ceiling of one incoming update (a whole chain with history is a few kB). */
 export const MAX_UPDATE_BYTES = 256 * 1024;
 
+/** Default ceiling of a chain document's encoded state (a real chain with its history is a few KiB). */
+export const MAX_DOC_BYTES = 2 * 1024 * 1024;
+
 /** Why `applyUpdateValidated` refused an update. */
-export type UpdateRefusal = "TOO_LARGE" | "MALFORMED" | "MISSING_DEPENDENCIES" | "INVALID";
+export type UpdateRefusal = "TOO_LARGE" | "DOC_TOO_LARGE" | "MALFORMED" | "MISSING_DEPENDENCIES" | "INVALID";
 
 /** The outcome of `applyUpdateValidated`. */
 export type ApplyUpdateResult =
@@ -98,6 +101,11 @@ export type ApplyUpdateResult =
 export interface ApplyUpdateOptions {
   /** Refuse updates longer than this many bytes (default `MAX_UPDATE_BYTES`). */
   maxBytes?: number;
+  /**
+   * Ceiling of the whole document: an update is refused (`DOC_TOO_LARGE`) when the document's
+   * encoded state plus the update would exceed it (default `MAX_DOC_BYTES`).
+   */
+  maxDocBytes?: number;
 }
 
 const refuse = (reason: UpdateRefusal, error: string, issues?: ChainIssue[]): ApplyUpdateResult =>
@@ -109,6 +117,7 @@ const refuse = (reason: UpdateRefusal, error: string, issues?: ChainIssue[]): Ap
  * checked with `validateDoc`; `doc` is touched only when the copy passes. Refuses, leaving `doc`
  * unchanged:
  * - `TOO_LARGE`: more than `maxBytes` bytes;
+ * - `DOC_TOO_LARGE`: the document would grow past `maxDocBytes`;
  * - `MALFORMED`: bytes the Yjs decoder throws on;
  * - `MISSING_DEPENDENCIES`: an update that builds on state `doc` does not have (e.g. on an update
  *   of the same peer refused earlier): it would sit pending forever, so the peer must resync;
@@ -126,9 +135,17 @@ export function applyUpdateValidated(
   if (update.byteLength > maxBytes) {
     return refuse("TOO_LARGE", `the update has ${update.byteLength} bytes; at most ${maxBytes} are accepted`);
   }
+  const maxDocBytes = options.maxDocBytes ?? MAX_DOC_BYTES;
+  const state = Y.encodeStateAsUpdate(doc);
+  if (state.byteLength + update.byteLength > maxDocBytes) {
+    return refuse(
+      "DOC_TOO_LARGE",
+      `the document has ${state.byteLength} bytes; with this update it would pass the ceiling of ${maxDocBytes}`,
+    );
+  }
   const scratch = new Y.Doc({ gc: doc.gc });
   try {
-    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
+    Y.applyUpdate(scratch, state);
     const pendingBefore = scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null;
     try {
       Y.applyUpdate(scratch, update);

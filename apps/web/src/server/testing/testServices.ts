@@ -32,6 +32,9 @@ export async function openTestServices(
     baseUrl: TEST_ORIGIN,
     trustedOrigins: [TEST_ORIGIN],
     authSecret: "test-secret-test-secret-test-secret-0123",
+    collabSecret: "test-collab-secret-0123456789",
+    collabPort: 3001,
+    collabUrl: null,
     production: false,
     ...env,
   };
