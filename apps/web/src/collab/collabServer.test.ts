@@ -4,6 +4,7 @@
  */
 import {
   type Chain,
+  createUndoManager,
   docToChain,
   MODULE_SPECS,
   type ModuleType,
@@ -39,7 +40,7 @@ const members = new Map<string, CollabRole>([
   [`vera:${PROJECT}`, "viewer"],
   [`alice:ghost`, "editor"],
 ]);
-for (let i = 0; i < 12; i++) members.set(`user${i}:${PROJECT}`, "editor");
+for (let i = 0; i < 30; i++) members.set(`user${i}:${PROJECT}`, "editor");
 
 type ServerEvent = Parameters<NonNullable<CollabServerOptions["onEvent"]>>[0];
 let events: ServerEvent[] = [];
@@ -50,8 +51,12 @@ afterEach(async () => {
   events = [];
 });
 
-async function startServer(store = new MemoryRoomStore()): Promise<CollabServer> {
+async function startServer(
+  store = new MemoryRoomStore(),
+  extra: Partial<CollabServerOptions> = {},
+): Promise<CollabServer> {
   const server = await startCollabServer({
+    ...extra,
     secret: SECRET,
     allowedOrigins: [ORIGIN],
     store,
@@ -113,6 +118,33 @@ const json = (doc: Y.Doc) => JSON.stringify(docToChain(doc));
 const chainOf = (doc: Y.Doc) => docToChain(doc) as unknown as Chain;
 const moduleOf = (doc: Y.Doc, type: ModuleType) => chainOf(doc).modules.find((m) => m.type === type)!;
 
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/** One random valid edit: a bypass, or a parameter set within its range. */
+function randomEdit(doc: Y.Doc, rng: () => number): void {
+  const modules = chainOf(doc).modules.filter((m) => m.type !== "multiband"); // crossovers have order rules
+  const target = modules[Math.floor(rng() * modules.length)]!;
+  if (rng() < 0.2) {
+    setBypass(doc, target.id, rng() < 0.5);
+    return;
+  }
+  const specs = MODULE_SPECS[target.type].params as readonly ParamSpec[];
+  const spec = specs[Math.floor(rng() * specs.length)]!;
+  const value =
+    spec.kind === "number"
+      ? Math.round((spec.min + rng() * (spec.max - spec.min)) * 10) / 10
+      : spec.kind === "enum"
+        ? spec.options[Math.floor(rng() * spec.options.length)]!
+        : rng() < 0.5;
+  setParam(doc, target.id, spec.key, value);
+}
+
 const ceilingOf = (doc: Y.Doc) => (moduleOf(doc, "limiter").params as Record<string, unknown>).ceilingDbtp;
 
 /** A raw socket (no y-websocket), recording every message and the close code. */
@@ -144,37 +176,141 @@ describe("collaboration server", () => {
     expect(json(server.room(PROJECT)!.doc)).toBe(json(a.doc));
   });
 
-  it("converges 12 clients after seeded random edits", async () => {
-    process.setMaxListeners(30); // each provider adds a process "exit" listener
-    const server = await startServer();
-    const clients = await Promise.all(Array.from({ length: 12 }, (_, i) => connect(server, `user${i}`)));
-    let seed = 42;
-    const rng = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed / 2_147_483_648;
-    };
-    for (let round = 0; round < 15; round++) {
-      for (const { doc } of clients) {
-        const modules = chainOf(doc).modules.filter((m) => m.type !== "multiband"); // crossovers have order rules
-        const target = modules[Math.floor(rng() * modules.length)]!;
-        if (rng() < 0.2) setBypass(doc, target.id, rng() < 0.5);
-        else {
-          const specs = MODULE_SPECS[target.type].params as readonly ParamSpec[];
-          const spec = specs[Math.floor(rng() * specs.length)]!;
-          const value =
-            spec.kind === "number"
-              ? Math.round((spec.min + rng() * (spec.max - spec.min)) * 10) / 10
-              : spec.kind === "enum"
-                ? spec.options[Math.floor(rng() * spec.options.length)]!
-                : rng() < 0.5;
-          setParam(doc, target.id, spec.key, value);
-        }
+  for (const count of [2, 30]) {
+    it(`converges ${count} clients after seeded random concurrent edits`, async () => {
+      process.setMaxListeners(80); // each provider adds a process "exit" listener
+      const server = await startServer();
+      const clients = await Promise.all(Array.from({ length: count }, (_, i) => connect(server, `user${i}`)));
+      const rng = seeded(42 + count);
+      for (let round = 0; round < (count === 2 ? 60 : 12); round++) {
+        for (const { doc } of clients) randomEdit(doc, rng);
+        await sleep(5);
       }
-      await sleep(5);
+      const room = server.room(PROJECT)!;
+      await waitFor(() => clients.every((c) => json(c.doc) === json(room.doc)), `${count} clients converged`, 15_000);
+      expect(events.filter((e) => e.type === "refused")).toEqual([]);
+      expect(json(room.doc)).not.toBe(JSON.stringify(presetChain("streaming")));
+    }, 30_000);
+  }
+
+  it("keeps a client's offline edits and merges them when it reconnects", async () => {
+    const server = await startServer();
+    const a = await connect(server, "alice");
+    const b = await connect(server, "bob");
+    const limiterId = moduleOf(a.doc, "limiter").id;
+    const eqId = moduleOf(a.doc, "eq").id;
+    b.provider.disconnect();
+    setParam(b.doc, limiterId, "ceilingDbtp", -2.5); // offline
+    setBypass(a.doc, eqId, true); // online, while bob is away
+    await sleep(100);
+    expect(ceilingOf(server.room(PROJECT)!.doc)).not.toBe(-2.5);
+    b.provider.connect();
+    await waitFor(() => json(a.doc) === json(b.doc) && ceilingOf(a.doc) === -2.5, "offline edits merged");
+    expect(moduleOf(b.doc, "eq").bypass).toBe(true);
+    expect(json(server.room(PROJECT)!.doc)).toBe(json(a.doc));
+  });
+
+  it("undo through the room undoes only that person's edits", async () => {
+    const server = await startServer();
+    const a = await connect(server, "alice");
+    const b = await connect(server, "bob");
+    const undoA = createUndoManager(a.doc, a.doc.clientID);
+    const limiterId = moduleOf(a.doc, "limiter").id;
+    const eqId = moduleOf(a.doc, "eq").id;
+    const before = ceilingOf(a.doc);
+    setParam(a.doc, limiterId, "ceilingDbtp", -2.2, a.doc.clientID);
+    undoA.stopCapturing();
+    setBypass(b.doc, eqId, true);
+    await waitFor(() => moduleOf(a.doc, "eq").bypass && ceilingOf(b.doc) === -2.2, "both edits everywhere");
+    undoA.undo();
+    await waitFor(() => ceilingOf(b.doc) === before, "alice's undo reaches bob");
+    expect(moduleOf(a.doc, "eq").bypass).toBe(true); // bob's edit stays
+    expect(moduleOf(b.doc, "eq").bypass).toBe(true);
+    await waitFor(() => json(server.room(PROJECT)!.doc) === json(b.doc), "the room agrees");
+  });
+
+  it("limits the connections of one user in a room", async () => {
+    const server = await startServer(undefined, { maxConnectionsPerUser: 2 });
+    await connect(server, "alice");
+    await connect(server, "alice");
+    const third = rawSocket(`${server.url}/${PROJECT}?token=${token("alice")}`);
+    expect(await third.closed).toBe(CLOSE.RATE_LIMITED);
+    expect(third.messages).toEqual([]);
+    await connect(server, "bob"); // others still get in
+  });
+
+  it("closes a client whose awareness state is too large; the room goes on", async () => {
+    const server = await startServer(undefined, { room: { maxAwarenessBytes: 1024 } });
+    const a = await connect(server, "alice");
+    const b = await connect(server, "bob");
+    a.provider.awareness.setLocalStateField("junk", "x".repeat(4000));
+    await waitFor(() => a.closeCodes.includes(CLOSE.MALFORMED), "alice closed");
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.junk).toBeUndefined();
+    const c = await connect(server, "user3");
+    setParam(c.doc, moduleOf(c.doc, "limiter").id, "ceilingDbtp", -2.7);
+    await waitFor(() => ceilingOf(b.doc) === -2.7, "bob sees the next edit");
+  });
+
+  it("refuses an update that would grow the document past its ceiling; the room goes on", async () => {
+    const store = new MemoryRoomStore();
+    const server = await startServer(store, { room: { maxDocBytes: 6000 } });
+    const a = await connect(server, "alice");
+    const b = await connect(server, "bob");
+    const base = Y.encodeStateAsUpdate(server.room(PROJECT)!.doc).byteLength;
+    expect(base).toBeLessThan(6000);
+    // a long value in a valid-looking place would still be refused by size first
+    const params = modulesOf(a.doc).get(0).get("params") as Y.Map<unknown>;
+    params.set("junk", "x".repeat(8000));
+    await waitFor(() => events.some((e) => e.type === "refused"), "refusal");
+    expect(events.find((e) => e.type === "refused")).toMatchObject({ reason: expect.stringMatching(/^DOC_TOO_LARGE/) });
+    setBypass(b.doc, moduleOf(b.doc, "limiter").id, true);
+    await waitFor(() => moduleOf(server.room(PROJECT)!.doc, "limiter").bypass, "the room takes bob's edit");
+  });
+
+  it("drops and disconnects crafted updates that claim huge counts or lengths", async () => {
+    const server = await startServer();
+    const a = await connect(server, "alice");
+    const b = await connect(server, "bob");
+    const crafted = [
+      // sync/update with a struct count of 2^32 − 1 and nothing behind it
+      [0, 2, 6, 255, 255, 255, 255, 15, 0],
+      // sync/update with one client whose string length claims 2^31 bytes
+      [0, 2, 12, 1, 1, 0, 0, 4, 255, 255, 255, 255, 7, 97, 98],
+      // awareness with an entry count of 2^28
+      [1, 6, 255, 255, 255, 127, 1, 2],
+      // sync step 1 with a state vector claiming 2^32 entries
+      [0, 0, 6, 255, 255, 255, 255, 15, 1],
+    ];
+    for (const bytes of crafted) {
+      const raw = rawSocket(`${server.url}/${PROJECT}?token=${token("user5")}`);
+      await raw.opened;
+      const t0 = Date.now();
+      raw.ws.send(new Uint8Array(bytes));
+      expect(await raw.closed).toBe(CLOSE.MALFORMED);
+      expect(Date.now() - t0).toBeLessThan(2000);
     }
-    const room = server.room(PROJECT)!;
-    await waitFor(() => clients.every((c) => json(c.doc) === json(room.doc)), "12 clients converged", 10_000);
-    expect(events.filter((e) => e.type === "refused")).toEqual([]);
+    setParam(a.doc, moduleOf(a.doc, "limiter").id, "ceilingDbtp", -1.7);
+    await waitFor(() => ceilingOf(b.doc) === -1.7, "bob sees alice's edit after the attacks");
+  });
+
+  it("compacts the store's log every N updates and after a quiet spell", async () => {
+    const store = new MemoryRoomStore();
+    const server = await startServer(store, { room: { compactEvery: 5, compactAfterMs: 200 } });
+    const a = await connect(server, "alice");
+    const b = await connect(server, "bob");
+    const limiterId = moduleOf(a.doc, "limiter").id;
+    for (let i = 1; i <= 5; i++) setParam(a.doc, limiterId, "ceilingDbtp", -i / 2);
+    await waitFor(() => ceilingOf(b.doc) === -2.5, "bob sees five edits");
+    await waitFor(() => events.some((e) => e.type === "compacted"), "a compaction by count");
+    expect(store.logLength(PROJECT)).toBe(1);
+    setParam(a.doc, limiterId, "ceilingDbtp", -3);
+    await waitFor(() => ceilingOf(b.doc) === -3, "bob sees the sixth edit");
+    expect(store.logLength(PROJECT)).toBe(2);
+    await waitFor(() => events.filter((e) => e.type === "compacted").length === 2, "a compaction by time");
+    expect(store.logLength(PROJECT)).toBe(1);
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, (await store.load(PROJECT))!);
+    expect(json(loaded)).toBe(json(b.doc));
   });
 
   it("refuses bad, expired and foreign tokens, non-members and unknown rooms before sending anything", async () => {

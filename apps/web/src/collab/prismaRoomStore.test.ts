@@ -1,5 +1,5 @@
 /** The database side of the collaboration server, on a throwaway SQLite file. */
-import { chainToDoc, presetChain, setParam } from "@comaster/chain";
+import { chainToDoc, docToChain, presetChain, setParam } from "@comaster/chain";
 import { createClass, createDb, createProject, createUser, type Db } from "@comaster/db";
 import { freshSqlite, runScript } from "@comaster/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,12 +43,38 @@ describe("PrismaRoomStore", () => {
     Y.applyUpdate(loaded, (await store.load(projectId))!);
     expect(loaded.getArray("modules").toJSON()).toEqual(doc.getArray("modules").toJSON());
   });
+
+  it("appends one row per update and folds the log into the state on compaction", async () => {
+    const store = new PrismaRoomStore(db);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await store.load(projectId))!);
+    const limiterId = docToChain(doc).modules.find((m) => m.type === "limiter")!.id;
+    const logged = await store.logLength(projectId); // the previous test's append
+    for (let i = 1; i <= 4; i++) {
+      const before = Y.encodeStateVector(doc);
+      setParam(doc, limiterId, "ceilingDbtp", -i);
+      await store.append(projectId, Y.encodeStateAsUpdate(doc, before));
+    }
+    expect(await store.logLength(projectId)).toBe(logged + 4);
+    const fromLog = new Y.Doc();
+    Y.applyUpdate(fromLog, (await store.load(projectId))!);
+    expect(docToChain(fromLog)).toEqual(docToChain(doc));
+    await store.compact(projectId, Y.encodeStateAsUpdate(doc));
+    expect(await store.logLength(projectId)).toBe(0);
+    const compacted = new Y.Doc();
+    Y.applyUpdate(compacted, (await store.load(projectId))!);
+    expect(docToChain(compacted)).toEqual(docToChain(doc));
+  });
 });
 
 describe("database lookups", () => {
   it("checks membership through the project's class", async () => {
     const check = prismaCheckMembership(db);
     expect(await check(teacherId, projectId)).toBe("editor");
+    const listener = await createUser(db, { username: "guest", displayName: "G", passwordHash: "x" });
+    const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
+    await db.membership.create({ data: { userId: listener.id, classId: project.classId, role: "listener" } });
+    expect(await check(listener.id, projectId)).toBe("viewer");
     expect(await check("nobody", projectId)).toBeNull();
     expect(await check(teacherId, "no-such-project")).toBeNull();
   });

@@ -223,9 +223,17 @@ export class Room {
       return;
     }
     switch (message.kind) {
-      case "syncStep1":
-        connection.send(encodeSyncStep2(this.doc, message.stateVector));
+      case "syncStep1": {
+        let reply: Uint8Array;
+        try {
+          reply = encodeSyncStep2(this.doc, message.stateVector);
+        } catch (error) {
+          this.#malformed(connection, `a state vector that does not decode: ${String(error)}`);
+          return;
+        }
+        connection.send(reply);
         return;
+      }
       case "update":
         return this.#update(connection, message.update);
       case "awareness":

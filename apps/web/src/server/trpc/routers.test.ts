@@ -133,6 +133,7 @@ describe.each(providers)("routers on $provider", ({ provider, skip }: { provider
       "classes.rotateInvite": () => c.classes.rotateInvite({ classId }),
       "classes.removeMember": () => c.classes.removeMember({ classId, userId: student.id }),
       "classes.bulkCreateStudents": () => c.classes.bulkCreateStudents({ classId, names: ["Bob"] }),
+      "collab.session": () => c.collab.session({ projectId }),
       "projects.create": () => c.projects.create({ classId, name: "intruder" }),
       "projects.get": () => c.projects.get({ projectId }),
       "projects.renders": () => c.projects.renders({ projectId }),
