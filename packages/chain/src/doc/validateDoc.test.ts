@@ -146,7 +146,9 @@ describe("applyUpdateValidated", () => {
     const refused = applyUpdateValidated(doc, update, null, { maxDocBytes: size + update.byteLength - 1 });
     expect(refused).toMatchObject({ applied: false, reason: "DOC_TOO_LARGE" });
     expect(docToChain(doc)).toEqual(before);
-    expect(applyUpdateValidated(doc, update, null, { maxDocBytes: size + update.byteLength })).toEqual({ applied: true });
+    expect(applyUpdateValidated(doc, update, null, { maxDocBytes: size + update.byteLength })).toEqual({
+      applied: true,
+    });
   });
 
   it("rejects an update that builds on one it never received (a peer refused earlier must resync)", () => {
