@@ -10,7 +10,8 @@ export function formatNumber(n: number): string {
   return String(n).replace(/^-/, "\u2212");
 }
 
-function withUnit(text: string, unit: Unit): string {
+/** `text` followed by its unit as the UI writes it: `−1 dBTP`, `4:1`, `2×`. */
+export function withUnit(text: string, unit: Unit): string {
   switch (unit) {
     case "":
       return text;

@@ -8,12 +8,14 @@
  *   or a `ChainError` whose messages name module, parameter and allowed range.
  * - `createModule`, `defaultParams`, `paramSpec`: building blocks for editors.
  * - `PRESETS` / `presetChain`: complete chains per delivery target.
- * - `migrateChain`: schema versions; `diffChains`: parameter-by-parameter changes between versions.
+ * - `migrateChain`: schema versions; `diffChains`: parameter-by-parameter changes between versions,
+ *   `describeChanges`: the same as lines people read.
  */
 
 export { EQ_BAND_MODES, EQ_BAND_TYPES, MIN_CROSSOVER_RATIO } from "./bandSpecs.ts";
 export { MAX_MODULES, SINGLE_MODULE_TYPES } from "./chainRules.ts";
 export { type CreateModuleOptions, createModule } from "./createModule.ts";
+export { describeChange, describeChanges, describeParamChange } from "./describeChanges.ts";
 export { type ChainChange, diffChains } from "./diffChains.ts";
 export {
   type ChainJson,
@@ -27,7 +29,15 @@ export {
   modulesOf,
   readChain,
 } from "./doc/chainDoc.ts";
-export { addModule, applyPreset, moveModule, removeModule, setBypass, setParam } from "./doc/editChain.ts";
+export {
+  addModule,
+  applyPreset,
+  moveModule,
+  removeModule,
+  restoreChain,
+  setBypass,
+  setParam,
+} from "./doc/editChain.ts";
 export { type ChainUndoOptions, createUndoManager } from "./doc/undo.ts";
 export {
   type ApplyUpdateOptions,

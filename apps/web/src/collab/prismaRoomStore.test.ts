@@ -1,5 +1,5 @@
 /** The database side of the collaboration server, on a throwaway SQLite file. */
-import { chainToDoc, docToChain, presetChain, setParam } from "@comaster/chain";
+import { chainToDoc, docToChain, presetChain, readChain, setParam } from "@comaster/chain";
 import { createClass, createDb, createProject, createUser, type Db } from "@comaster/db";
 import { freshSqlite, runScript } from "@comaster/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,7 +48,7 @@ describe("PrismaRoomStore", () => {
     const store = new PrismaRoomStore(db);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, (await store.load(projectId))!);
-    const limiterId = docToChain(doc).modules.find((m) => m.type === "limiter")!.id;
+    const limiterId = readChain(doc).modules.find((m) => m.type === "limiter")!.id;
     const logged = await store.logLength(projectId); // the previous test's append
     for (let i = 1; i <= 4; i++) {
       const before = Y.encodeStateVector(doc);

@@ -34,3 +34,31 @@ export const FORMAT_LABELS: Record<string, string> = {
   flac: "FLAC",
   mp3: "MP3 320 kbps",
 };
+
+/** A position in a mix: `m:ss`, or `h:mm:ss` from an hour on (whole seconds, rounded down). */
+export function formatTime(seconds: number): string {
+  const s = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/** A time or a range: `1:23`, `1:23–1:30`. */
+export function formatTimeRange(atSeconds: number, endSeconds?: number | null): string {
+  return endSeconds === null || endSeconds === undefined
+    ? formatTime(atSeconds)
+    : `${formatTime(atSeconds)}\u2013${formatTime(endSeconds)}`;
+}
+
+/** How long ago `then` was, as a list shows it: `just now`, `5 min ago`, `3 h ago`, `2 days ago`, then the date. */
+export function relativeTime(then: Date | string, now: Date = new Date()): string {
+  const date = typeof then === "string" ? new Date(then) : then;
+  const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
+  if (s < 60) return "just now";
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  const days = Math.floor(s / 86_400);
+  if (days < 7) return days === 1 ? "yesterday" : `${days} days ago`;
+  return date.toISOString().slice(0, 10);
+}

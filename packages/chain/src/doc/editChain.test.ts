@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { MAX_MODULES } from "../chainRules.ts";
 import { ChainError } from "../errors.ts";
+import { defaultParams } from "../moduleSpecs.ts";
 import { presetChain } from "../presets.ts";
 import { createChainDoc, docToChain, modulesOf, readChain } from "./chainDoc.ts";
-import { addModule, applyPreset, moveModule, removeModule, setBypass, setParam } from "./editChain.ts";
+import { addModule, applyPreset, moveModule, removeModule, restoreChain, setBypass, setParam } from "./editChain.ts";
+import { createUndoManager } from "./undo.ts";
 
 const ids = (doc: Y.Doc) => readChain(doc).modules.map((m) => m.id);
 const paramOf = (doc: Y.Doc, id: string, key: string) =>
@@ -207,5 +209,75 @@ describe("applyPreset", () => {
   it("refuses an unknown preset", () => {
     const doc = streaming();
     expectRefused(doc, () => applyPreset(doc, "nope" as "cd"), "UNKNOWN_PRESET");
+  });
+});
+
+describe("restoreChain", () => {
+  /** A saved version: the streaming chain with a few edits of its own. */
+  function savedVersion() {
+    const doc = streaming();
+    setParam(doc, "limiter", "ceilingDbtp", -0.3);
+    setBypass(doc, "reverb", false);
+    setParam(doc, "eq", "b2Gain", 2.5);
+    return readChain(doc);
+  }
+
+  it("writes only what differs when the layout matches, in one transaction, so concurrent edits survive", () => {
+    const version = savedVersion();
+    const doc = streaming();
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    setParam(peer, "compressor", "ratio", 4); // concurrent, a parameter the restore does not change
+    const eqMap = modulesOf(doc).get(1);
+    const origins = watch(doc);
+    restoreChain(doc, version, "gina");
+    expect(origins).toEqual(["gina"]);
+    expect(readChain(doc)).toEqual(version);
+    expect(modulesOf(doc).get(1)).toBe(eqMap);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer));
+    expect(paramOf(doc, "compressor", "ratio")).toBe(4);
+    expect(paramOf(doc, "limiter", "ceilingDbtp")).toBe(-0.3);
+  });
+
+  it("replaces the module list when the layout differs", () => {
+    const version = savedVersion();
+    const doc = streaming();
+    removeModule(doc, "reverb");
+    const trim = addModule(doc, "trim", 0);
+    moveModule(doc, "eq", 3);
+    restoreChain(doc, version);
+    expect(readChain(doc)).toEqual(version);
+    expect(ids(doc)).not.toContain(trim);
+  });
+
+  it("fills defaults of a chain given as input (e.g. an older saved JSON) and refuses an invalid one unchanged", () => {
+    const doc = streaming();
+    restoreChain(doc, { schemaVersion: 1, modules: [{ id: "lim", type: "limiter" }] });
+    expect(readChain(doc).modules).toEqual([
+      { id: "lim", type: "limiter", bypass: false, params: defaultParams("limiter") },
+    ]);
+    expectRefused(
+      doc,
+      () =>
+        restoreChain(doc, { schemaVersion: 1, modules: [{ id: "lim", type: "limiter", params: { ceilingDbtp: 3 } }] }),
+      "PARAM_OUT_OF_RANGE",
+    );
+  });
+
+  it("is undone by the person who restored, back to the chain before, leaving others' edits", () => {
+    const version = savedVersion();
+    for (const layoutChanged of [false, true]) {
+      const doc = streaming();
+      if (layoutChanged) addModule(doc, "trim", 0, "someone else");
+      setParam(doc, "limiter", "ceilingDbtp", -2, "someone else");
+      const before = readChain(doc);
+      const undo = createUndoManager(doc, "gina", { captureTimeout: 0 });
+      restoreChain(doc, version, "gina");
+      expect(readChain(doc)).toEqual(version);
+      undo.undo();
+      expect(readChain(doc)).toEqual(before);
+      undo.redo();
+      expect(readChain(doc)).toEqual(version);
+    }
   });
 });

@@ -15,7 +15,7 @@ import { isModuleType, MODULE_TYPES, type ModuleType, moduleSpec } from "../modu
 import type { ParamValue } from "../paramSpec.ts";
 import { parseChain } from "../parseChain.ts";
 import { type PresetName, type PresetOptions, presetChain } from "../presets.ts";
-import type { Chain } from "../schema.ts";
+import type { Chain, ChainInput } from "../schema.ts";
 import { docToChain, LOCAL_ORIGIN, metaOf, moduleIndex, modulesOf, moduleToYMap } from "./chainDoc.ts";
 
 /** The chain the document would hold with `modules` (throws `ChainError` when it would be invalid). */
@@ -134,10 +134,8 @@ export function setParam(doc: Y.Doc, id: string, key: string, value: ParamValue,
 }
 
 /**
- * Applies preset `name`. When the document holds the same module ids and types in the same order as
- * the preset (every preset shares one layout), only the bypass states and parameters that differ
- * are written, in place, so concurrent edits of other parameters survive; otherwise the module list
- * is replaced.
+ * Applies preset `name` (see `restoreChain` for how it is written: every preset shares one layout,
+ * so applying one over another writes only the bypass states and parameters that differ).
  */
 export function applyPreset(
   doc: Y.Doc,
@@ -145,7 +143,22 @@ export function applyPreset(
   options: PresetOptions = {},
   origin: unknown = LOCAL_ORIGIN,
 ): void {
-  const target = presetChain(name, options);
+  writeChain(doc, presetChain(name, options), origin);
+}
+
+/**
+ * Makes the document hold `chain` (e.g. a saved version), as one ordinary forward edit tagged with
+ * `origin`: everyone sees it, and that person's undo returns to the chain before. `chain` is parsed
+ * first (an invalid chain throws `ChainError` and changes nothing). When the document holds the same
+ * module ids and types in the same order, only the bypass states and parameters that differ are
+ * written, in place, so concurrent edits of other parameters survive; otherwise the module list is
+ * replaced in one transaction (concurrent edits to the old modules are then lost, as with `chainToDoc`).
+ */
+export function restoreChain(doc: Y.Doc, chain: Chain | ChainInput, origin: unknown = LOCAL_ORIGIN): void {
+  writeChain(doc, parseChain(chain), origin);
+}
+
+function writeChain(doc: Y.Doc, target: Chain, origin: unknown): void {
   const list = modulesOf(doc);
   const entries = list.toArray();
   const sameLayout =

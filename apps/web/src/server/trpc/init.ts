@@ -75,3 +75,23 @@ export async function requireProject(db: Db, userId: string, projectId: string, 
   }
   return { project, membership };
 }
+
+/** Editing roles: everyone but a listener (a read-only guest who may read and comment). */
+export function requireEditor(membership: { role: string }): void {
+  if (membership.role === "listener") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Listeners can follow the desk and comment, but not save, restore or render versions.",
+    });
+  }
+}
+
+/** A version and the caller's membership of its project's class; NOT_FOUND for a non-member. */
+export async function requireVersion(db: Db, userId: string, versionId: string) {
+  const version = await db.version.findUnique({ where: { id: versionId }, include: { project: true } });
+  const membership = version
+    ? await db.membership.findUnique({ where: { userId_classId: { userId, classId: version.project.classId } } })
+    : null;
+  if (!version || !membership) throw new TRPCError({ code: "NOT_FOUND", message: "No such version." });
+  return { version, membership };
+}
