@@ -1,0 +1,56 @@
+// The messages between the preview's main thread and the "comaster-chain" AudioWorkletProcessor
+// (chainWorklet.ts). Plain structured-clone data: the chain arrives already validated by
+// packages/chain on the main thread, as the DSP's `ModulePlan` snapshot.
+import type { ModulePlan, ParamValue } from "@comaster/dsp";
+
+/** The name the processor is registered under. */
+export const CHAIN_PROCESSOR_NAME = "comaster-chain";
+
+/** What the processor renders: the chain, the loudness gain from the server-side analysis, the programme. */
+export interface ChainLoad {
+  /** Every module of the validated chain, in order (fade and output included; output is ignored). */
+  readonly modules: readonly ModulePlan[];
+  /**
+   * The gain of the loudness module, dB: the gain the export applies (`MasterReport.loudnessGainDb`).
+   * The preview never measures the whole programme, so it is told.
+   */
+  readonly loudnessGainDb: number;
+  /**
+   * Frames in the programme, counted from the load (or the last reset). With it, the processor ends
+   * the programme as the export does: the post-loudness modules see silence after the programme and
+   * the fade-out ends on its last frame. Without it, no fade-out applies.
+   */
+  readonly programmeFrames?: number;
+}
+
+/** `processorOptions` of the AudioWorkletNode: the channel count and, optionally, the first chain. */
+export interface ChainProcessorOptions {
+  readonly channels: number;
+  readonly load?: ChainLoad;
+}
+
+export type ToWorklet =
+  /** Replaces the chain (allocates on the audio thread's message handler, not in `process`). */
+  | ({ readonly type: "load" } & ChainLoad)
+  /** A live edit of one parameter; answered with `paramApplied` after the block that applies it. */
+  | {
+      readonly type: "setParam";
+      readonly moduleId: string;
+      readonly key: string;
+      readonly value: ParamValue;
+      readonly seq: number;
+    }
+  | { readonly type: "setBypass"; readonly moduleId: string; readonly bypass: boolean; readonly seq: number }
+  | { readonly type: "setLoudnessGain"; readonly db: number; readonly seq: number }
+  /** Clears every processor's state and starts the programme again at frame 0. */
+  | { readonly type: "reset" };
+
+export type FromWorklet =
+  /** The chain is in place; output frame `n + latencyFrames` is input frame `n`. */
+  | { readonly type: "loaded"; readonly latencyFrames: number }
+  /**
+   * The change numbered `seq` was applied from context frame `frame` on (the first frame of the
+   * block that used it); sent once that block is rendered.
+   */
+  | { readonly type: "paramApplied"; readonly seq: number; readonly frame: number }
+  | { readonly type: "error"; readonly message: string; readonly seq?: number };
