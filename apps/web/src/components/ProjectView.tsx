@@ -3,10 +3,12 @@ import { PRESET_NAMES, PRESETS, type PresetName } from "@comaster/chain";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type DragEvent, type FormEvent, useRef, useState } from "react";
+import { useCollabRoom } from "../client/collab/useCollabRoom";
 import { errorText, useTRPC } from "../client/trpc";
 import { type UploadHandle, uploadFile } from "../client/upload";
 import { formatLufs, LOUDNESS_TARGETS } from "../loudnessTargets";
 import { SNIFF_BYTES, sniffBytesWanted, sniffUpload } from "../server/uploads/sniffUpload";
+import { Desk } from "./desk/Desk";
 import { bytes, db, duration, FORMAT_LABELS, plain } from "./format";
 import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar, QueryFallback } from "./ui";
 import { Waveform } from "./Waveform";
@@ -27,6 +29,8 @@ export function ProjectView({ projectId }: { projectId: string }) {
       q.state.data?.some((r) => r.status === "queued" || r.status === "running") || active ? 1000 : false,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
+  // The live chain: one shared document per project, opened as soon as the page is.
+  const room = useCollabRoom(projectId);
 
   if (project.isPending || project.error)
     return <QueryFallback error={project.error ? errorText(project.error) : null} />;
@@ -46,6 +50,22 @@ export function ProjectView({ projectId }: { projectId: string }) {
           /
         </p>
         <h1 className="text-2xl font-semibold">{p.name}</h1>
+      </div>
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="min-w-0">
+          <Desk room={room} />
+        </div>
+        {/*
+         * ── Side panels slot (VersionsPanel.tsx, CommentsPanel.tsx are being written separately) ──
+         * Place them here, in an <aside className="space-y-6">, with what the room exposes:
+         *   room.doc      — the shared Y.Doc (VersionsPanel: save a version from it, restoreChain into it)
+         *   room.origin   — pass to restoreChain so the restore is one undoable step of this person
+         *   room.modules  — [{ id, type, label }] in chain order (CommentsPanel: anchor a comment to a module)
+         *   room.canEdit  — false for listeners (viewer role) and before the first sync
+         *   room.setFocus — e.g. highlight a module when its comment is hovered
+         * e.g. <VersionsPanel projectId={projectId} doc={room.doc} origin={room.origin} canEdit={room.canEdit} />
+         *      <CommentsPanel projectId={projectId} modules={room.modules} />
+         */}
       </div>
       <Uploader projectId={projectId} onUploaded={refresh} />
       <Card title="Mixes">
