@@ -12,6 +12,8 @@
  * - `onClearPending()`: called after sending or cancelling, so the page drops its selection
  * - `onSeek(seconds)` (optional): a comment's time becomes a button that seeks the player
  * - `refreshKey` (optional): change it to refetch (e.g. when another person's comment is announced)
+ * - `onChanged()` (optional): after this person added, replied to, resolved or reopened a comment
+ *   (the page announces it to the room)
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
@@ -29,6 +31,7 @@ export interface CommentsPanelProps {
   onClearPending: () => void;
   onSeek?: (seconds: number) => void;
   refreshKey?: number;
+  onChanged?: () => void;
 }
 
 const field =
@@ -42,12 +45,16 @@ export function CommentsPanel({
   onClearPending,
   onSeek,
   refreshKey,
+  onChanged,
 }: CommentsPanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const listKey = trpc.comments.list.queryKey({ versionId });
   const comments = useQuery(trpc.comments.list.queryOptions({ versionId }));
-  const refresh = () => queryClient.invalidateQueries({ queryKey: listKey });
+  const refresh = () => {
+    onChanged?.();
+    return queryClient.invalidateQueries({ queryKey: listKey });
+  };
   const create = useMutation(trpc.comments.create.mutationOptions({ onSuccess: refresh }));
   const [text, setText] = useState("");
   const [moduleId, setModuleId] = useState("");

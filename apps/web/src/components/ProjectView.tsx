@@ -1,5 +1,5 @@
 "use client";
-import { PRESET_NAMES, PRESETS, type PresetName } from "@comaster/chain";
+import { PRESET_NAMES, PRESETS, type PresetName, restoreChain } from "@comaster/chain";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type DragEvent, type FormEvent, useRef, useState } from "react";
@@ -8,10 +8,12 @@ import { errorText, useTRPC } from "../client/trpc";
 import { type UploadHandle, uploadFile } from "../client/upload";
 import { formatLufs, LOUDNESS_TARGETS } from "../loudnessTargets";
 import { SNIFF_BYTES, sniffBytesWanted, sniffUpload } from "../server/uploads/sniffUpload";
+import { CommentsPanel } from "./CommentsPanel";
+import { type CommentSpan, CommentWaveform } from "./CommentWaveform";
 import { Desk } from "./desk/Desk";
 import { bytes, db, duration, FORMAT_LABELS, plain } from "./format";
 import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar, QueryFallback } from "./ui";
-import { Waveform } from "./Waveform";
+import { VersionsPanel } from "./VersionsPanel";
 
 const ACCEPT = ".wav,.wave,.aif,.aiff,.aifc,.flac,.mp3,audio/wav,audio/x-wav,audio/aiff,audio/flac,audio/mpeg";
 const MAX_BYTES = 1024 ** 3;
@@ -31,11 +33,16 @@ export function ProjectView({ projectId }: { projectId: string }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
   // The live chain: one shared document per project, opened as soon as the page is.
   const room = useCollabRoom(projectId);
+  // Comments go on the newest version; a click or drag on a waveform picks their time.
+  const versions = useQuery(trpc.versions.list.queryOptions({ projectId }));
+  const latestVersion = versions.data?.[0] ?? null;
+  const [pending, setPending] = useState<CommentSpan | null>(null);
 
   if (project.isPending || project.error)
     return <QueryFallback error={project.error ? errorText(project.error) : null} />;
   const p = project.data;
   const renderList = renders.data ?? p.renders;
+  const commentAsset = p.assets[0];
   return (
     <div className="space-y-6">
       <div>
@@ -51,74 +58,98 @@ export function ProjectView({ projectId }: { projectId: string }) {
         </p>
         <h1 className="text-2xl font-semibold">{p.name}</h1>
       </div>
-      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="min-w-0">
-          <Desk room={room} />
+      <Desk room={room} />
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="min-w-0 space-y-6">
+          <Uploader projectId={projectId} onUploaded={refresh} />
+          <Card title="Mixes">
+            {p.assets.length === 0 ? (
+              <EmptyState title="No mix uploaded yet">
+                Drop a WAV, AIFF, FLAC or MP3 file above. Comaster measures it and draws its waveform.
+              </EmptyState>
+            ) : (
+              <ul className="space-y-6">
+                {p.assets.map((a) => (
+                  <li key={a.id} className="space-y-3" data-testid="asset">
+                    <div className="flex flex-wrap items-baseline justify-between gap-2">
+                      <h3 className="font-medium">{a.fileName ?? "Mix"}</h3>
+                      <span className="text-sm text-zinc-400">
+                        {a.format.toUpperCase()} · {(a.sampleRate / 1000).toFixed(1)} kHz ·{" "}
+                        {a.channels === 1 ? "mono" : `${a.channels} ch`} · {duration(a.durationSeconds)} ·{" "}
+                        {bytes(a.byteSize)}
+                      </span>
+                    </div>
+                    <CommentWaveform
+                      peaks={a.waveform}
+                      label={`Waveform of ${a.fileName ?? "the mix"}`}
+                      durationSeconds={a.durationSeconds}
+                      versionId={a.id === commentAsset?.id ? (latestVersion?.id ?? null) : null}
+                      pending={a.id === commentAsset?.id ? pending : null}
+                      onPick={setPending}
+                    />
+                    <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
+                      <Figure label="Integrated" value={db(a.figures.integratedLufs, "LUFS")} />
+                      <Figure label="Loudness range" value={db(a.figures.loudnessRangeLu, "LU")} />
+                      <Figure label="True peak" value={db(a.figures.truePeakDbtp, "dBTP")} />
+                      <Figure label="PLR" value={db(a.figures.plrDb, "dB")} note="peak to loudness" />
+                      <Figure label="Correlation" value={plain(a.figures.correlation)} />
+                      <Figure label="Clipped samples" value={String(a.figures.clippedSamples)} />
+                    </dl>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          {p.assets.length > 0 && (
+            <RenderForm
+              projectId={projectId}
+              assets={p.assets.map((a) => ({ id: a.id, name: a.fileName ?? a.id }))}
+              onQueued={refresh}
+            />
+          )}
+          <Card title="Renders">
+            {renderList.length === 0 ? (
+              <EmptyState title="Nothing rendered yet">
+                Pick a mix, a preset and a format above, then press Render.
+              </EmptyState>
+            ) : (
+              <ul className="divide-y divide-zinc-800">
+                {renderList.map((r) => (
+                  <RenderRow key={r.id} render={r} onChange={() => renders.refetch()} />
+                ))}
+              </ul>
+            )}
+          </Card>
         </div>
-        {/*
-         * ── Side panels slot (VersionsPanel.tsx, CommentsPanel.tsx are being written separately) ──
-         * Place them here, in an <aside className="space-y-6">, with what the room exposes:
-         *   room.doc      — the shared Y.Doc (VersionsPanel: save a version from it, restoreChain into it)
-         *   room.origin   — pass to restoreChain so the restore is one undoable step of this person
-         *   room.modules  — [{ id, type, label }] in chain order (CommentsPanel: anchor a comment to a module)
-         *   room.canEdit  — false for listeners (viewer role) and before the first sync
-         *   room.setFocus — e.g. highlight a module when its comment is hovered
-         * e.g. <VersionsPanel projectId={projectId} doc={room.doc} origin={room.origin} canEdit={room.canEdit} />
-         *      <CommentsPanel projectId={projectId} modules={room.modules} />
-         */}
+        <aside className="space-y-6">
+          {latestVersion ? (
+            <CommentsPanel
+              versionId={latestVersion.id}
+              durationSeconds={commentAsset?.durationSeconds ?? 0}
+              modules={room.modules.map((m) => ({ id: m.id, label: m.label }))}
+              pending={pending}
+              onClearPending={() => setPending(null)}
+              refreshKey={room.news.comments}
+              onChanged={() => room.announce("comments")}
+            />
+          ) : (
+            <Card title="Comments">
+              <EmptyState title="Save a version to comment on it">
+                Comments belong to a saved version, so everyone knows which settings they are about.
+              </EmptyState>
+            </Card>
+          )}
+          <VersionsPanel
+            projectId={projectId}
+            canEdit={room.canEdit}
+            assets={p.assets.map((a) => ({ id: a.id, name: a.fileName ?? a.id }))}
+            onRestore={(chain) => restoreChain(room.doc, chain, room.origin)}
+            onRenderQueued={refresh}
+            onSaved={() => room.announce("versions")}
+            refreshKey={room.news.versions}
+          />
+        </aside>
       </div>
-      <Uploader projectId={projectId} onUploaded={refresh} />
-      <Card title="Mixes">
-        {p.assets.length === 0 ? (
-          <EmptyState title="No mix uploaded yet">
-            Drop a WAV, AIFF, FLAC or MP3 file above. Comaster measures it and draws its waveform.
-          </EmptyState>
-        ) : (
-          <ul className="space-y-6">
-            {p.assets.map((a) => (
-              <li key={a.id} className="space-y-3" data-testid="asset">
-                <div className="flex flex-wrap items-baseline justify-between gap-2">
-                  <h3 className="font-medium">{a.fileName ?? "Mix"}</h3>
-                  <span className="text-sm text-zinc-400">
-                    {a.format.toUpperCase()} · {(a.sampleRate / 1000).toFixed(1)} kHz ·{" "}
-                    {a.channels === 1 ? "mono" : `${a.channels} ch`} · {duration(a.durationSeconds)} ·{" "}
-                    {bytes(a.byteSize)}
-                  </span>
-                </div>
-                <Waveform peaks={a.waveform} label={`Waveform of ${a.fileName ?? "the mix"}`} />
-                <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
-                  <Figure label="Integrated" value={db(a.figures.integratedLufs, "LUFS")} />
-                  <Figure label="Loudness range" value={db(a.figures.loudnessRangeLu, "LU")} />
-                  <Figure label="True peak" value={db(a.figures.truePeakDbtp, "dBTP")} />
-                  <Figure label="PLR" value={db(a.figures.plrDb, "dB")} note="peak to loudness" />
-                  <Figure label="Correlation" value={plain(a.figures.correlation)} />
-                  <Figure label="Clipped samples" value={String(a.figures.clippedSamples)} />
-                </dl>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Card>
-      {p.assets.length > 0 && (
-        <RenderForm
-          projectId={projectId}
-          assets={p.assets.map((a) => ({ id: a.id, name: a.fileName ?? a.id }))}
-          onQueued={refresh}
-        />
-      )}
-      <Card title="Renders">
-        {renderList.length === 0 ? (
-          <EmptyState title="Nothing rendered yet">
-            Pick a mix, a preset and a format above, then press Render.
-          </EmptyState>
-        ) : (
-          <ul className="divide-y divide-zinc-800">
-            {renderList.map((r) => (
-              <RenderRow key={r.id} render={r} onChange={() => renders.refetch()} />
-            ))}
-          </ul>
-        )}
-      </Card>
     </div>
   );
 }

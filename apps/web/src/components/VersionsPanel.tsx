@@ -24,6 +24,10 @@ export interface VersionsPanelProps {
   onRestore: (chain: Chain) => void;
   assets: { id: string; name: string }[];
   onRenderQueued?: (jobId: string) => void;
+  /** After this person saved a version (the page announces it to the room). */
+  onSaved?: () => void;
+  /** Change it to refetch the list (another person saved a version). */
+  refreshKey?: number;
 }
 
 const RENDER_FORMATS = ["wav16", "wav24", "flac", "mp3"] as const;
@@ -40,16 +44,32 @@ function useNow(): Date {
   return now;
 }
 
-export function VersionsPanel({ projectId, canEdit, onRestore, assets, onRenderQueued }: VersionsPanelProps) {
+export function VersionsPanel({
+  projectId,
+  canEdit,
+  onRestore,
+  assets,
+  onRenderQueued,
+  onSaved,
+  refreshKey,
+}: VersionsPanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const now = useNow();
   const versions = useQuery(trpc.versions.list.queryOptions({ projectId }));
   const save = useMutation(
     trpc.versions.save.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.versions.list.queryKey({ projectId }) }),
+      onSuccess: () => {
+        onSaved?.();
+        return queryClient.invalidateQueries({ queryKey: trpc.versions.list.queryKey({ projectId }) });
+      },
     }),
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch exactly when the page bumps refreshKey
+  useEffect(() => {
+    if (refreshKey !== undefined)
+      void queryClient.invalidateQueries({ queryKey: trpc.versions.list.queryKey({ projectId }) });
+  }, [refreshKey]);
   const [label, setLabel] = useState("");
   const [error, setError] = useState("");
   const [compare, setCompare] = useState<string[]>([]);

@@ -92,7 +92,18 @@ export interface CollabRoom {
   endGesture(): void;
   /** Ends the current undo step so the next edit starts a new one. */
   stopCapturing(): void;
+  /**
+   * Tells the room that something outside the chain document changed (a comment, a version): the
+   * others' `news[topic]` changes and their page refetches. Carried in awareness: nothing is stored.
+   */
+  announce(topic: NewsTopic): void;
+  /** A number that changes whenever anyone in the room announces `topic` (a React key / effect dep). */
+  news: Record<NewsTopic, number>;
 }
+
+/** What a page can announce to the room. */
+export type NewsTopic = "comments" | "versions";
+const NEWS_TOPICS: readonly NewsTopic[] = ["comments", "versions"];
 
 /** Edits closer together than this (ms) share an undo step outside gestures (wheel turns, key repeats). */
 const CAPTURE_TIMEOUT_MS = 500;
@@ -119,6 +130,19 @@ function refusalOf(err: unknown): string | null {
     default:
       return null;
   }
+}
+
+/** The sum of everyone's announcement counters per topic: it changes when anyone announces. */
+function readNews(awareness: Awareness): Record<NewsTopic, number> {
+  const news = { comments: 0, versions: 0 };
+  awareness.getStates().forEach((state) => {
+    const counters = (state as { news?: Partial<Record<NewsTopic, unknown>> }).news;
+    for (const topic of NEWS_TOPICS) {
+      const n = counters?.[topic];
+      if (typeof n === "number" && Number.isFinite(n)) news[topic] += n;
+    }
+  });
+  return news;
 }
 
 function readPeers(awareness: Awareness): Peer[] {
@@ -197,6 +221,7 @@ export function useCollabRoom(projectId: string): CollabRoom {
   const [role, setRole] = useState<CollabRole | null>(null);
   const [self, setSelf] = useState<PresenceUser | null>(null);
   const [peers, setPeers] = useState<Peer[]>([]);
+  const [news, setNews] = useState<Record<NewsTopic, number>>({ comments: 0, versions: 0 });
   const [stacks, setStacks] = useState({ canUndo: false, canRedo: false });
 
   // The chain view follows the document, local and remote edits alike.
@@ -232,7 +257,13 @@ export function useCollabRoom(projectId: string): CollabRoom {
     const awareness = new Awareness(doc);
     awarenessRef.current = awareness;
     awareness.setLocalState({ focus: null });
-    const onAwareness = () => setPeers(readPeers(awareness));
+    const onAwareness = () => {
+      setPeers(readPeers(awareness));
+      setNews((before) => {
+        const after = readNews(awareness);
+        return NEWS_TOPICS.every((t) => before[t] === after[t]) ? before : after;
+      });
+    };
     awareness.on("change", onAwareness);
 
     const refuse = (message: string) => {
@@ -352,6 +383,18 @@ export function useCollabRoom(projectId: string): CollabRoom {
     awareness.setLocalStateField("focus", focus);
   }, []);
 
+  const announce = useCallback((topic: NewsTopic) => {
+    const awareness = awarenessRef.current;
+    if (!awareness) return;
+    const counters = (awareness.getLocalState() as { news?: Record<NewsTopic, number> } | null)?.news;
+    awareness.setLocalStateField("news", {
+      comments: 0,
+      versions: 0,
+      ...counters,
+      [topic]: (counters?.[topic] ?? 0) + 1,
+    });
+  }, []);
+
   const undo = useCallback(() => void undoRef.current?.undo(), []);
   const redo = useCallback(() => void undoRef.current?.redo(), []);
   const stopCapturing = useCallback(() => undoRef.current?.stopCapturing(), []);
@@ -390,5 +433,7 @@ export function useCollabRoom(projectId: string): CollabRoom {
     beginGesture,
     endGesture,
     stopCapturing,
+    announce,
+    news,
   };
 }
