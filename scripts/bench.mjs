@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [analyze|master|memory|workers|web]`: Comaster against ffmpeg on the same generated files, in the
+// `pnpm bench [analyze|master|memory|workers|web|collab]`: Comaster against ffmpeg on the same generated files, in the
 // same run. Prints figures and the targets beside them; asserts nothing (benchmarks are read by
 // people, not enforced by timed unit tests).
 import { spawnSync } from "node:child_process";
@@ -18,6 +18,10 @@ const only = process.argv[2];
 if (only === "workers") {
   await import("./bench-workers.mjs"); // render-job throughput with 1, 2 and 4 worker processes (PostgreSQL)
   process.exit(0);
+}
+if (only === "collab") {
+  await import("./bench-collab.mjs"); // collaboration server against the stock y-websocket server: latency, memory
+  process.exit(process.exitCode ?? 0);
 }
 if (only === "web") {
   await import("./bench-web.mjs"); // first-load JS per route of the production build, then the upload bench
