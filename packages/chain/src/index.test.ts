@@ -63,6 +63,7 @@ it("exports the public API from one entry point", () => {
       "restoreChain",
       "setBypass",
       "setParam",
+      "UpdateGuard",
       "validateDoc",
     ].sort(),
   );

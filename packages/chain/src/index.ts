@@ -45,6 +45,7 @@ export {
   applyUpdateValidated,
   MAX_DOC_BYTES,
   MAX_UPDATE_BYTES,
+  UpdateGuard,
   type UpdateRefusal,
   type ValidateDocResult,
   validateDoc,

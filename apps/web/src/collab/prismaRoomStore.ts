@@ -10,7 +10,7 @@ import type { Db } from "@comaster/db";
 import * as Y from "yjs";
 import type { RoomStore } from "./roomStore";
 
-type ChainDocDb = Pick<Db, "chainDoc" | "chainDocUpdate" | "$transaction">;
+type ChainDocDb = Pick<Db, "chainDoc" | "chainDocUpdate" | "$transaction" | "$executeRaw">;
 
 const toBytes = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes);
 
@@ -32,7 +32,10 @@ export class PrismaRoomStore implements RoomStore {
   }
 
   async append(projectId: string, update: Uint8Array): Promise<void> {
-    await this.#db.chainDocUpdate.create({ data: { projectId, update: toBytes(update) } });
+    // One plain INSERT (no RETURNING, no row mapping): half the time of `chainDocUpdate.create`, and
+    // this runs before every relay.
+    await this.#db
+      .$executeRaw`INSERT INTO "ChainDocUpdate" ("projectId", "update") VALUES (${projectId}, ${toBytes(update)})`;
   }
 
   async compact(projectId: string, state: Uint8Array): Promise<void> {

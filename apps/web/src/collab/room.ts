@@ -1,11 +1,11 @@
 /**
  * One collaboration room: the project's chain document on the server, its awareness, and the
  * connections in it. Every message of every connection runs through one queue per room, in order:
- * an update is validated (`applyUpdateValidated`), appended to the `RoomStore`, and only then
+ * an update is validated (`UpdateGuard`, on a shadow copy), appended to the `RoomStore`, and only then
  * relayed to the others — so whatever a peer has received is stored, and a sync reply never carries
  * an update that is not stored yet.
  */
-import { applyUpdateValidated, type Chain, chainToDoc } from "@comaster/chain";
+import { type Chain, chainToDoc, UpdateGuard } from "@comaster/chain";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { CLOSE } from "./closeCodes";
@@ -42,9 +42,9 @@ export type RoomEvent =
 
 export interface RoomOptions {
   store: RoomStore;
-  /** Ceiling of one update, passed to `applyUpdateValidated`. */
+  /** Ceiling of one update, passed to the `UpdateGuard`. */
   maxUpdateBytes: number;
-  /** Ceiling of the whole document (default `MAX_DOC_BYTES`), passed to `applyUpdateValidated`. */
+  /** Ceiling of the whole document (default `MAX_DOC_BYTES`), passed to the `UpdateGuard`. */
   maxDocBytes?: number;
   /** Ceiling of one client's awareness state as JSON (default 8 KiB); larger: that client is closed. */
   maxAwarenessBytes?: number;
@@ -65,6 +65,8 @@ export class Room {
   /** Each connection with the awareness client ids it controls. */
   readonly #connections = new Map<RoomConnection, Set<number>>();
   readonly #options: RoomOptions;
+  /** Tries each update on a shadow copy before the document takes it. */
+  readonly #guard: UpdateGuard;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
   /** Updates appended since the last compaction. */
@@ -75,6 +77,10 @@ export class Room {
     this.projectId = projectId;
     this.doc = doc;
     this.#options = options;
+    this.#guard = new UpdateGuard(doc, {
+      maxBytes: options.maxUpdateBytes,
+      ...(options.maxDocBytes !== undefined ? { maxDocBytes: options.maxDocBytes } : {}),
+    });
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null);
     this.awareness.on("update", this.#onAwarenessUpdate);
@@ -163,6 +169,7 @@ export class Room {
       }
       this.awareness.off("update", this.#onAwarenessUpdate);
       this.awareness.destroy();
+      this.#guard.destroy();
       this.doc.destroy();
     });
     return this.#queue;
@@ -265,10 +272,7 @@ export class Room {
       this.#emit({ type: "viewerUpdateDropped", projectId: this.projectId, userId: connection.identity.userId });
       return;
     }
-    const result = applyUpdateValidated(this.doc, update, connection, {
-      maxBytes: this.#options.maxUpdateBytes,
-      ...(this.#options.maxDocBytes !== undefined ? { maxDocBytes: this.#options.maxDocBytes } : {}),
-    });
+    const result = this.#guard.apply(update, connection);
     if (!result.applied) {
       if (result.reason === "MALFORMED") return this.#malformed(connection, result.error);
       this.#emit({

@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import { presetChain } from "../presets.ts";
 import { createChainDoc, docToChain, metaOf, modulesOf, moduleToYMap } from "./chainDoc.ts";
 import { setParam } from "./editChain.ts";
-import { applyUpdateValidated, MAX_UPDATE_BYTES, validateDoc } from "./validateDoc.ts";
+import { applyUpdateValidated, MAX_UPDATE_BYTES, UpdateGuard, validateDoc } from "./validateDoc.ts";
 
 const server = () => createChainDoc(presetChain("streaming"));
 
@@ -161,5 +161,58 @@ describe("applyUpdateValidated", () => {
     expectRefused(doc, Y.encodeStateAsUpdate(peer, v0), "INVALID");
     paramsAt(peer, 9).set("ceilingDbtp", -2); // would be valid, but builds on the refused item
     expectRefused(doc, Y.encodeStateAsUpdate(peer, v1), "MISSING_DEPENDENCIES");
+  });
+});
+
+describe("UpdateGuard", () => {
+  it("refuses and applies exactly what applyUpdateValidated does, on a seeded mix of good, bad and out-of-order updates", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        let state = seed;
+        const rng = () => {
+          state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+          return state / 2_147_483_648;
+        };
+        const reference = server();
+        const guarded = new Y.Doc();
+        Y.applyUpdate(guarded, Y.encodeStateAsUpdate(reference));
+        const guard = new UpdateGuard(guarded, { maxDocBytes: 60_000 });
+        const held: Uint8Array[] = [];
+        for (let step = 0; step < 25; step++) {
+          const r = rng();
+          let update: Uint8Array;
+          if (r < 0.45)
+            update = editAsPeer(reference, (peer) =>
+              setParam(peer, "limiter", "ceilingDbtp", -Math.round(rng() * 29) / 10 - 0.1),
+            );
+          else if (r < 0.6)
+            update = editAsPeer(reference, (peer) => paramsAt(peer, 1).set("b1Gain", 1e6)); // out of range
+          else if (r < 0.7)
+            update = editAsPeer(reference, (peer) =>
+              paramsAt(peer, 0).set("junk", "x".repeat(Math.floor(rng() * 30_000))),
+            );
+          else if (r < 0.8)
+            update = Uint8Array.from({ length: 1 + Math.floor(rng() * 40) }, () => Math.floor(rng() * 256));
+          else if (r < 0.9) {
+            // an update that builds on one the documents never get: held back, sent later
+            const peer = new Y.Doc();
+            Y.applyUpdate(peer, Y.encodeStateAsUpdate(reference));
+            setParam(peer, "eq", "b2Gain", 1);
+            const vector = Y.encodeStateVector(peer);
+            setParam(peer, "eq", "b2Gain", 2);
+            update = Y.encodeStateAsUpdate(peer, vector);
+            held.push(update);
+          } else update = held.shift() ?? new Uint8Array([0, 0]);
+          const expected = applyUpdateValidated(reference, update, null, { maxDocBytes: 60_000 });
+          const actual = guard.apply(update);
+          expect(actual.applied).toBe(expected.applied);
+          if (!actual.applied && !expected.applied) expect(actual.reason).toBe(expected.reason);
+          expect(docToChain(guarded)).toEqual(docToChain(reference));
+        }
+        expect(Y.encodeStateVector(guarded)).toEqual(Y.encodeStateVector(reference));
+        guard.destroy();
+      }),
+      { numRuns: 40 },
+    );
   });
 });
