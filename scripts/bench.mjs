@@ -23,6 +23,10 @@ if (only === "collab") {
   await import("./bench-collab.mjs"); // collaboration server against the stock y-websocket server: latency, memory
   process.exit(process.exitCode ?? 0);
 }
+if (only === "preview") {
+  await import("./bench-preview.mjs"); // worklet + engine bundle sizes, play to first sound on a 10-minute WAV
+  process.exit(process.exitCode ?? 0);
+}
 if (only === "web") {
   await import("./bench-web.mjs"); // first-load JS per route of the production build, then the upload bench
   process.exit(process.exitCode ?? 0);

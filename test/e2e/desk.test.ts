@@ -164,7 +164,7 @@ describe.skipIf(!executablePath)("the live desk with three people (Chromium, pro
       const version = await db.version.findFirstOrThrow({ where: { label: "Lesson 1 — gentler limiter" } });
       const chain = parseChain(JSON.parse(version.chainJson));
       const saved = chain.modules.find((m) => m.type === "limiter");
-      expect((saved?.params as Record<string, unknown>).ceilingDbtp).toBe(-2.5);
+      expect((saved?.params as Record<string, unknown> | undefined)?.ceilingDbtp).toBe(-2.5);
       const exported = await db.export.findFirstOrThrow({ where: { job: { versionId: version.id } } });
       const [download] = await Promise.all([
         ana.waitForEvent("download"),

@@ -7,7 +7,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Chain, docToChain, MODULE_SPECS, type ParamSpec, setBypass, setParam } from "@comaster/chain";
 import { createClass, createDb, createProject, createUser, type Db } from "@comaster/db";

@@ -88,7 +88,6 @@ export function CommentWaveform({
   const shown = drag ? { atSeconds: Math.min(drag.from, drag.to), endSeconds: Math.max(drag.from, drag.to) } : pending;
   return (
     <div className="space-y-1">
-      {/* biome-ignore lint/a11y/useSemanticElements: a timeline with pointer ranges; no native element fits */}
       <div
         ref={box}
         role="slider"

@@ -12,6 +12,7 @@ import { CommentsPanel } from "./CommentsPanel";
 import { type CommentSpan, CommentWaveform } from "./CommentWaveform";
 import { Desk } from "./desk/Desk";
 import { bytes, db, duration, FORMAT_LABELS, plain } from "./format";
+import { PreviewPanel } from "./preview/PreviewPanel";
 import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar, QueryFallback } from "./ui";
 import { VersionsPanel } from "./VersionsPanel";
 
@@ -59,6 +60,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
         <h1 className="text-2xl font-semibold">{p.name}</h1>
       </div>
       <Desk room={room} />
+      <PreviewPanel room={room} asset={p.assets[0] ?? null} />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">
           <Uploader projectId={projectId} onUploaded={refresh} />

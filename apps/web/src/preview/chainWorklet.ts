@@ -7,6 +7,7 @@ import {
   type ChainLoad,
   type ChainProcessorOptions,
   type FromWorklet,
+  SOUND_THRESHOLD,
   type ToWorklet,
 } from "./workletMessages";
 
@@ -40,6 +41,10 @@ class ChainWorkletProcessor extends scope.AudioWorkletProcessor {
   /** Sequence numbers of edits applied since the last block, acknowledged after the next one. */
   private readonly pending = new Float64Array(MAX_PENDING);
   private pendingCount = 0;
+  /** Frames rendered since construction (reported by `status`). */
+  private processedFrames = 0;
+  /** A `watchSound` is waiting for the first non-silent block. */
+  private watchingSound = false;
 
   constructor(options?: WorkletNodeOptions) {
     super(options);
@@ -64,6 +69,11 @@ class ChainWorkletProcessor extends scope.AudioWorkletProcessor {
         this.fail(err);
       }
     }
+    this.processedFrames += n;
+    if (this.watchingSound && isSound(output, n)) {
+      this.watchingSound = false;
+      this.port.postMessage({ type: "sound", frame: scope.currentFrame });
+    }
     if (this.pendingCount > 0) {
       // The edits took effect at this block's first frame; tell the main thread now it is rendered.
       const frame = scope.currentFrame;
@@ -83,6 +93,16 @@ class ChainWorkletProcessor extends scope.AudioWorkletProcessor {
           return;
         case "reset":
           this.chain?.reset();
+          return;
+        case "status":
+          this.port.postMessage({
+            type: "status",
+            processedFrames: this.processedFrames,
+            currentFrame: scope.currentFrame,
+          });
+          return;
+        case "watchSound":
+          this.watchingSound = true;
           return;
         case "setParam":
           this.requireChain().setParam(message.moduleId, message.key, message.value);
@@ -121,6 +141,14 @@ class ChainWorkletProcessor extends scope.AudioWorkletProcessor {
     const message = err instanceof Error ? err.message : String(err);
     this.port.postMessage(seq === undefined ? { type: "error", message } : { type: "error", message, seq });
   }
+}
+
+function isSound(block: readonly Float32Array[], n: number): boolean {
+  for (let c = 0; c < block.length; c++) {
+    const y = block[c]!;
+    for (let i = 0; i < n; i++) if (Math.abs(y[i]!) > SOUND_THRESHOLD) return true;
+  }
+  return false;
 }
 
 scope.registerProcessor(CHAIN_PROCESSOR_NAME, ChainWorkletProcessor);

@@ -43,7 +43,14 @@ export type ToWorklet =
   | { readonly type: "setBypass"; readonly moduleId: string; readonly bypass: boolean; readonly seq: number }
   | { readonly type: "setLoudnessGain"; readonly db: number; readonly seq: number }
   /** Clears every processor's state and starts the programme again at frame 0. */
-  | { readonly type: "reset" };
+  | { readonly type: "reset" }
+  /** Asks for a `status` reply (frames processed so far): how a page or a test sees the audio thread run. */
+  | { readonly type: "status" }
+  /**
+   * Arms the sound detector: the first block rendered afterwards with a sample above
+   * `SOUND_THRESHOLD` is answered with one `sound` message (play-to-sound measurement).
+   */
+  | { readonly type: "watchSound" };
 
 export type FromWorklet =
   /** The chain is in place; output frame `n + latencyFrames` is input frame `n`. */
@@ -53,4 +60,11 @@ export type FromWorklet =
    * block that used it); sent once that block is rendered.
    */
   | { readonly type: "paramApplied"; readonly seq: number; readonly frame: number }
-  | { readonly type: "error"; readonly message: string; readonly seq?: number };
+  | { readonly type: "error"; readonly message: string; readonly seq?: number }
+  /** Frames `process` has rendered since the node was made, and the context frame at the reply. */
+  | { readonly type: "status"; readonly processedFrames: number; readonly currentFrame: number }
+  /** The first non-silent block after `watchSound` starts at context frame `frame`. */
+  | { readonly type: "sound"; readonly frame: number };
+
+/** |sample| above this (−100 dBFS) counts as sound for `watchSound`. */
+export const SOUND_THRESHOLD = 1e-5;

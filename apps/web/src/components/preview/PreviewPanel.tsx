@@ -1,0 +1,173 @@
+"use client";
+/**
+ * The real-time preview under the desk: play the first mix through the shared chain as it is being
+ * edited. Transport (play/pause, space bar, time), the mix's overview (click to seek, drag to mark a
+ * loop region), loop, and the loudness-matched bypass. Meters go in the `meters` slot: it receives
+ * the engine's output node and context once the engine runs (the monitor worklet connects there).
+ */
+import { type ReactNode, useEffect, useState } from "react";
+import type { CollabRoom } from "../../client/collab/useCollabRoom";
+import { usePreviewEngine } from "../../preview/usePreviewEngine";
+import { formatTime } from "../format";
+import { Button, Card, EmptyState, ErrorMessage } from "../ui";
+import { PreviewOverview } from "./PreviewOverview";
+
+/** What a mix brings to the preview (a row of `projects.get`'s `assets`). */
+export interface PreviewAsset {
+  id: string;
+  fileName: string | null;
+  sampleRate: number;
+  durationSeconds: number;
+  figures: { integratedLufs: number | null };
+  waveform: readonly number[];
+}
+
+/** Where meters connect: the preview's output, before the speakers. */
+export interface MeterTap {
+  context: AudioContext;
+  output: AudioNode;
+}
+
+/** Keys typed into these must not toggle playback. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable ||
+    target.closest("input, textarea, select, button, a[href], [role=slider], [role=textbox]") !== null
+  );
+}
+
+export function PreviewPanel({
+  room,
+  asset,
+  meters,
+}: {
+  room: CollabRoom;
+  asset: PreviewAsset | null;
+  /** The slot for level meters (apps/web/src/preview/monitor/). */
+  meters?: (tap: MeterTap) => ReactNode;
+}) {
+  const mix = asset
+    ? { id: asset.id, sampleRate: asset.sampleRate, integratedLufs: asset.figures.integratedLufs }
+    : null;
+  const { engine, snapshot: s, error } = usePreviewEngine(mix, room.doc, room.chain);
+  const [region, setRegion] = useState<{ start: number; end: number } | null>(null);
+  const looping = s?.loop !== null && s?.loop !== undefined;
+
+  // Space toggles playback, unless the key is meant for a field or a control.
+  useEffect(() => {
+    if (!engine) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== " " || e.repeat || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      e.preventDefault();
+      engine.toggle();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [engine]);
+
+  if (!asset) {
+    return (
+      <Card title="Preview">
+        <EmptyState title="Nothing to play yet">Upload a mix to hear it through the chain while you edit.</EmptyState>
+      </Card>
+    );
+  }
+
+  const duration = s?.durationSeconds ?? asset.durationSeconds;
+  const setLoop = (on: boolean, r = region) => engine?.setLoop(on ? (r ?? { start: 0, end: duration }) : null);
+  const gain = s?.loudnessGainDb ?? 0;
+
+  return (
+    <Card title="Preview">
+      <div
+        className="space-y-3"
+        data-testid="preview-panel"
+        data-asset-id={asset.id}
+        data-state={s?.state ?? (error ? "error" : "loading")}
+        data-last-applied={s?.lastApplied ? JSON.stringify(s.lastApplied) : undefined}
+      >
+        <div className="flex flex-wrap items-center gap-3">
+          <Button
+            data-testid="preview-play"
+            disabled={!engine}
+            onClick={() => engine?.toggle()}
+            aria-label={s?.state === "paused" || !s ? "Play (space)" : "Pause (space)"}
+            className="w-24"
+          >
+            {!engine ? "Loading…" : s?.state === "paused" ? "Play" : s?.state === "buffering" ? "Buffering…" : "Pause"}
+          </Button>
+          <span className="font-mono text-sm tabular-nums text-zinc-300" data-testid="preview-time">
+            <Clock engine={engine} /> / {formatTime(duration)}
+          </span>
+          <Button
+            variant="secondary"
+            data-testid="preview-loop"
+            aria-pressed={looping}
+            disabled={!engine}
+            onClick={() => setLoop(!looping)}
+            title={region ? "Loop the marked region" : "Loop the whole mix (drag on the overview to mark a region)"}
+          >
+            {looping ? "Looping" : region ? "Loop region" : "Loop"}
+          </Button>
+          <label className="flex items-center gap-2 text-sm text-zinc-300">
+            <input
+              type="checkbox"
+              data-testid="preview-bypass"
+              checked={s?.bypassed ?? false}
+              disabled={!engine}
+              onChange={(e) => engine?.setChainBypassed(e.target.checked)}
+              className="h-4 w-4 accent-sky-500"
+            />
+            Bypass chain (loudness-matched)
+          </label>
+          <span
+            className="text-xs text-zinc-500"
+            title="Target loudness minus the mix's measured loudness. The export measures after the modules before the loudness stage, so its gain can differ when EQ or compression change the level."
+          >
+            Loudness gain {gain >= 0 ? "+" : ""}
+            {gain.toFixed(1)} dB
+          </span>
+        </div>
+        <PreviewOverview
+          engine={engine}
+          peaks={asset.waveform}
+          label={`Overview of ${asset.fileName ?? "the mix"}`}
+          durationSeconds={duration}
+          region={region}
+          loop={s?.loop ?? null}
+          onSeek={(t) => engine?.seek(t)}
+          onRegion={(r) => {
+            setRegion(r);
+            if (looping) setLoop(true, r);
+          }}
+        />
+        <div data-testid="preview-meters" className="empty:hidden">
+          {engine && meters?.({ context: engine.context, output: engine.output })}
+        </div>
+        {!s?.streaming && s && (
+          <p className="text-xs text-zinc-500">This format is decoded whole before it plays; WAV and AIFF stream.</p>
+        )}
+        <ErrorMessage>{error ?? s?.error ?? ""}</ErrorMessage>
+      </div>
+    </Card>
+  );
+}
+
+/** The play position, redrawn every frame while the engine runs (no React render per frame). */
+function Clock({ engine }: { engine: import("../../preview/previewEngine").PreviewEngine | null }) {
+  const [text, setText] = useState("0:00");
+  useEffect(() => {
+    if (!engine) return;
+    let raf = 0;
+    let last = "";
+    const draw = () => {
+      const t = formatTime(engine.position());
+      if (t !== last) setText((last = t));
+      raf = requestAnimationFrame(draw);
+    };
+    draw();
+    return () => cancelAnimationFrame(raf);
+  }, [engine]);
+  return <>{text}</>;
+}
