@@ -117,6 +117,12 @@ describe.skipIf(!executablePath)("the real-time preview (Chromium, production bu
     expect(running.state).toBe("running");
     expect(running.b - running.a).toBeGreaterThan(0.2 * 44_100);
     expect(running.position).toBeGreaterThan(0);
+    // The monitor meters the master while it plays (momentary loudness needs 400 ms of audio).
+    await student.waitForFunction(
+      "/LUFS/.test(document.querySelector('[data-testid=meter-Momentary]')?.textContent ?? '')",
+      undefined,
+      { timeout: 5000 },
+    );
 
     // The teacher turns the limiter's ceiling up, a step at a time.
     const limiterId = (await teacher.getByTestId("module-limiter").getAttribute("data-module-id")) ?? "";

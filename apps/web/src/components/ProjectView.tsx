@@ -1,5 +1,5 @@
 "use client";
-import { PRESET_NAMES, PRESETS, type PresetName, restoreChain } from "@comaster/chain";
+import { type Chain, PRESET_NAMES, PRESETS, type PresetName, restoreChain } from "@comaster/chain";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type DragEvent, type FormEvent, useRef, useState } from "react";
@@ -12,12 +12,20 @@ import { CommentsPanel } from "./CommentsPanel";
 import { type CommentSpan, CommentWaveform } from "./CommentWaveform";
 import { Desk } from "./desk/Desk";
 import { bytes, db, duration, FORMAT_LABELS, plain } from "./format";
+import { MonitorMeters } from "./preview/MonitorMeters";
 import { PreviewPanel } from "./preview/PreviewPanel";
 import { Button, Card, EmptyState, ErrorMessage, Figure, ProgressBar, QueryFallback } from "./ui";
 import { VersionsPanel } from "./VersionsPanel";
 
 const ACCEPT = ".wav,.wave,.aif,.aiff,.aifc,.flac,.mp3,audio/wav,audio/x-wav,audio/aiff,audio/flac,audio/mpeg";
 const MAX_BYTES = 1024 ** 3;
+
+/** The loudness the master lands on (its active loudness module's target), for the platform preview. */
+function masterTargetLufs(chain: Chain | null): number | null {
+  const loudness = chain?.modules.find((m) => m.type === "loudness" && !m.bypass);
+  const target = (loudness?.params as { targetLufs?: unknown } | undefined)?.targetLufs;
+  return typeof target === "number" ? target : null;
+}
 
 export function ProjectView({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -60,7 +68,11 @@ export function ProjectView({ projectId }: { projectId: string }) {
         <h1 className="text-2xl font-semibold">{p.name}</h1>
       </div>
       <Desk room={room} />
-      <PreviewPanel room={room} asset={p.assets[0] ?? null} />
+      <PreviewPanel
+        room={room}
+        asset={p.assets[0] ?? null}
+        meters={(tap) => <MonitorMeters tap={tap} programmeLufs={masterTargetLufs(room.chain)} />}
+      />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">
           <Uploader projectId={projectId} onUploaded={refresh} />
