@@ -84,8 +84,17 @@ describe.each(providers)("three worker processes on $provider, one killed mid-re
       expect(["w2", "w3"]).toContain(rows[0]!.leaseOwner);
       expect(rows.every((r) => r.leaseOwner !== "doomed")).toBe(true);
 
-      // Exactly once: each job was completed by one worker, once.
-      const completions = [...logs.matchAll(/completed (\S+)/g)].map((m) => m[1]);
+      // Exactly once: each job was completed by one worker, once. A worker logs "completed" just after
+      // the row turns done, so give the last line a moment to arrive through the pipe.
+      const completedLines = () => [...world.logs().matchAll(/completed (\S+)/g)].map((m) => m[1]);
+      await waitFor(
+        "every completion to be logged",
+        async () => (completedLines().length >= JOBS ? true : undefined),
+        10_000,
+        () => world.logs(),
+      ).catch(() => {}); // the assertion below says what is missing
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a duplicate line would arrive too
+      const completions = completedLines();
       expect([...completions].sort()).toEqual(jobs.map((j) => j.id).sort());
 
       // One export row per job, and every file decodes and measures at its version's target.
