@@ -39,6 +39,7 @@ it("exports the public API from one entry point", () => {
       "moduleSpec",
       "paramSpec",
       "paramsSchema",
+      "loudnessTargetOf",
       "parseChain",
       "presetChain",
       "safeParseChain",

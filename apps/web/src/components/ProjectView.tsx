@@ -1,5 +1,5 @@
 "use client";
-import { type Chain, PRESET_NAMES, PRESETS, type PresetName, restoreChain } from "@comaster/chain";
+import { loudnessTargetOf, PRESET_NAMES, PRESETS, type PresetName, restoreChain } from "@comaster/chain";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type DragEvent, type FormEvent, useRef, useState } from "react";
@@ -19,13 +19,6 @@ import { VersionsPanel } from "./VersionsPanel";
 
 const ACCEPT = ".wav,.wave,.aif,.aiff,.aifc,.flac,.mp3,audio/wav,audio/x-wav,audio/aiff,audio/flac,audio/mpeg";
 const MAX_BYTES = 1024 ** 3;
-
-/** The loudness the master lands on (its active loudness module's target), for the platform preview. */
-function masterTargetLufs(chain: Chain | null): number | null {
-  const loudness = chain?.modules.find((m) => m.type === "loudness" && !m.bypass);
-  const target = (loudness?.params as { targetLufs?: unknown } | undefined)?.targetLufs;
-  return typeof target === "number" ? target : null;
-}
 
 export function ProjectView({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -71,7 +64,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
       <PreviewPanel
         room={room}
         asset={p.assets[0] ?? null}
-        meters={(tap) => <MonitorMeters tap={tap} programmeLufs={masterTargetLufs(room.chain)} />}
+        meters={(tap) => <MonitorMeters tap={tap} programmeLufs={room.chain && loudnessTargetOf(room.chain)} />}
       />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">

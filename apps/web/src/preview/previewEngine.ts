@@ -18,11 +18,12 @@
 // Not yet previewed: the fade module (kept bypassed: the worklet places fades on the frames since its
 // last load, and there is no "programme position" message for seeks yet), and the output module
 // (resampling, dither), as in the worklet's own contract.
-import type { Chain } from "@comaster/chain";
+import { type Chain, loudnessTargetOf } from "@comaster/chain";
 import type { ModulePlan, ParamValue } from "@comaster/dsp";
 import type * as Y from "yjs";
 import { ChunkPlayer, type ChunkSource, type LoopRegion, type TransportState } from "./chunkPlayer";
 import { followChain } from "./followChain";
+import { matchedBypassGainDb } from "./monitor/loudnessMatch";
 import { CHUNK_SECONDS, openPcmStream, type PcmStream } from "./pcmStream";
 import { DEFAULT_WORKLET_URL } from "./renderOffline";
 import { CHAIN_PROCESSOR_NAME, type ChainLoad, type FromWorklet, type ToWorklet } from "./workletMessages";
@@ -73,10 +74,7 @@ export interface PreviewSnapshot {
 
 /** The loudness module's gain the preview applies: target − the mix's measured loudness (0 dB if unknown or bypassed). */
 export function loudnessGainFor(chain: Chain, mixLufs: number | null): number {
-  const m = chain.modules.find((x) => x.type === "loudness");
-  const target = (m?.params as { targetLufs?: unknown } | undefined)?.targetLufs;
-  if (!m || m.bypass || typeof target !== "number" || mixLufs === null || !Number.isFinite(mixLufs)) return 0;
-  return target - mixLufs;
+  return matchedBypassGainDb(mixLufs, loudnessTargetOf(chain));
 }
 
 const dbToGain = (db: number) => 10 ** (db / 20);

@@ -1,4 +1,4 @@
-import { type Chain, PRESET_NAMES, PRESETS, type PresetName, presetChain } from "@comaster/chain";
+import { type Chain, loudnessTargetOf, PRESET_NAMES, PRESETS, type PresetName, presetChain } from "@comaster/chain";
 import type { Db } from "@comaster/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -11,12 +11,6 @@ import { chainError } from "./versions";
 export const WEB_EXPORT_FORMATS = ["wav16", "wav24", "flac", "mp3"] as const;
 
 const LUFS_RANGE = "The loudness target must be between −30 and −5 LUFS.";
-
-/** The active loudness target of a chain (the worker sets the loudness module to the job's target). */
-export function chainTargetLufs(chain: Chain): number | null {
-  const loudness = chain.modules.find((m) => m.type === "loudness" && !m.bypass);
-  return loudness?.type === "loudness" ? loudness.params.targetLufs : null;
-}
 
 export const rendersRouter = router({
   /**
@@ -78,7 +72,7 @@ async function chosenVersion(db: Db, projectId: string, versionId: string) {
   } catch (err) {
     chainError(err);
   }
-  const targetLufs = chainTargetLufs(chain);
+  const targetLufs = loudnessTargetOf(chain);
   if (targetLufs === null) {
     throw new TRPCError({
       code: "BAD_REQUEST",
