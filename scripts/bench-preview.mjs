@@ -20,52 +20,25 @@
 //    "cold": nothing fetched before play (prefetch off); "warm": the first piece prefetched when the
 //    engine opened (the app's default: the panel opens the engine when the page loads).
 //    The output device's own latency (not visible to the page, fake in headless Chromium) comes on top.
-import { execFileSync } from "node:child_process";
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { CHROMIUM_ARGS, chromiumPath } from "./lib/chromium.mjs";
 import { musicLike, writeWav24 } from "./lib/wavWriter.mjs";
+import { CHAIN_WORKLET, ensureWorklets } from "./lib/worklets.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WEB = join(ROOT, "apps/web");
-const WORKLET = join(WEB, "public/worklets/chain-worklet.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SAMPLE_RATE = 44_100;
 const SECONDS = 600;
-const CHROMIUMS = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-// As test/e2e/app.ts CHROMIUM_ARGS.
-const CHROMIUM_ARGS = [
-  "--disable-dev-shm-usage",
-  "--autoplay-policy=no-user-gesture-required",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function newest(dir) {
-  return Math.max(
-    0,
-    ...readdirSync(dir, { withFileTypes: true, recursive: true })
-      .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".test.ts"))
-      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
-  );
-}
-
-function ensureWorklet() {
-  const sources = Math.max(newest(join(WEB, "src/preview")), newest(join(ROOT, "packages/dsp/src")));
-  if (existsSync(WORKLET) && statSync(WORKLET).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(WEB, "build-worklet.mjs")], { stdio: "inherit" });
-}
 
 /** The bench page's script: PreviewEngine and a preset chain, bundled with apps/web's esbuild. */
 async function pageScript(minify) {
@@ -135,15 +108,15 @@ function serve(files, wavPath) {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-const executablePath = process.env.COMASTER_CHROMIUM ?? CHROMIUMS.find((p) => existsSync(p));
+const executablePath = chromiumPath();
 if (!executablePath) {
   console.error("bench preview: needs Chromium (apt-get install chromium)");
   process.exit(2);
 }
 
 console.log("Preview: bundles");
-ensureWorklet();
-const worklet = readFileSync(WORKLET);
+ensureWorklets("inherit");
+const worklet = readFileSync(CHAIN_WORKLET);
 console.log(
   `  chain worklet  ${kib(worklet.length).padStart(10)} raw  ${kib(gzipSync(worklet).length).padStart(10)} gzip`,
 );

@@ -6,14 +6,13 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/lib/chromium.mjs";
 import { servicesRequired } from "../../scripts/lib/tools.mjs";
 import { REPO } from "../support/cli";
 
-const CHROMIUMS = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-
 /** Debian's Chromium (never a downloaded browser); null, loudly, when it is not installed. */
 export function findChromium(suite: string): string | null {
-  const found = process.env.COMASTER_CHROMIUM ?? CHROMIUMS.find((p) => existsSync(p));
+  const found = chromiumPath();
   if (found) return found;
   const message = `${suite}: needs Chromium (apt-get install chromium)`;
   if (servicesRequired) throw new Error(`${message} — required because COMASTER_REQUIRE_SERVICES=1`);
@@ -21,16 +20,7 @@ export function findChromium(suite: string): string | null {
   return null;
 }
 
-export const CHROMIUM_ARGS = [
-  "--disable-dev-shm-usage",
-  "--autoplay-policy=no-user-gesture-required",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+export { CHROMIUM_ARGS };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

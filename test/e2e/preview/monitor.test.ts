@@ -1,44 +1,17 @@
 /// <reference lib="dom" />
 // (the DOM library: the page.evaluate callback below runs in the browser)
 // The monitoring worklet (apps/web/src/preview/monitor/monitorWorklet.ts, bundled by
-// apps/web/build-monitor.mjs) in Debian's Chromium, in an OfflineAudioContext: in "mono" mode the
+// apps/web/build-worklet.mjs) in Debian's Chromium, in an OfflineAudioContext: in "mono" mode the
 // speakers get L == R, and meter messages (of the master, before listen-as) reach the main thread.
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO } from "../../support/cli";
+import { ensureWorklets, MONITOR_WORKLET } from "../../../scripts/lib/worklets.mjs";
 import { CHROMIUM_ARGS, findChromium } from "../app";
+import { baseUrl, serve } from "./staticServer";
 
 const executablePath = findChromium("preview monitor test");
-const WEB = join(REPO, "apps/web");
-const WORKLET = join(WEB, "public/worklets/monitor-worklet.js");
-
-/** Rebuilds the monitor bundle when it is missing or older than the code it bundles. */
-function ensureWorklet(): void {
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true, recursive: true })
-        .filter((e) => e.isFile() && e.name.endsWith(".ts"))
-        .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
-    );
-  const sources = Math.max(newest(join(WEB, "src/preview/monitor")), newest(join(REPO, "packages/dsp/src")));
-  if (existsSync(WORKLET) && statSync(WORKLET).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(WEB, "build-monitor.mjs")], { stdio: "pipe" });
-}
-
-function serve(files: Record<string, { type: string; body: string | Buffer }>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const file = files[req.url ?? ""];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": file.type }).end(file.body);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 interface Rendered {
   frames: number;
@@ -53,10 +26,10 @@ describe.skipIf(!executablePath)("preview monitor: the monitor worklet in Chromi
   let browser: Browser;
 
   beforeAll(async () => {
-    ensureWorklet();
+    ensureWorklets();
     server = await serve({
       "/": { type: "text/html", body: '<!doctype html><meta charset="utf-8"><title>monitor</title>' },
-      "/worklets/monitor-worklet.js": { type: "text/javascript", body: readFileSync(WORKLET) },
+      "/worklets/monitor-worklet.js": { type: "text/javascript", body: readFileSync(MONITOR_WORKLET) },
     });
     browser = await chromium.launch({ executablePath: executablePath ?? undefined, args: CHROMIUM_ARGS });
   }, 120_000);
@@ -70,7 +43,7 @@ describe.skipIf(!executablePath)("preview monitor: the monitor worklet in Chromi
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(`${baseUrl(server)}/`);
     const rendered: Rendered = await page.evaluate(async () => {
       const sampleRate = 48_000;
       const length = sampleRate; // 1 s

@@ -4,24 +4,23 @@
 // apps/web/build-worklet.mjs) in Debian's Chromium, rendering in an OfflineAudioContext, against the
 // built `comaster` CLI's 32-bit float WAV of the same file, chain and loudness gain. After latency
 // alignment (worklet frame n + latency ↔ export frame n) the two must agree to −100 dBFS.
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Chain, parseChain, presetChain } from "@comaster/chain";
 import { decodeAudio } from "@comaster/codecs";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { musicLike, writeWav24 } from "../../../scripts/lib/wavWriter.mjs";
+import { CHAIN_WORKLET, ensureWorklets } from "../../../scripts/lib/worklets.mjs";
 import { comaster, REPO } from "../../support/cli";
 import { tempDir } from "../../support/tmp";
 import { CHROMIUM_ARGS, findChromium } from "../app";
+import { baseUrl, serve } from "./staticServer";
 
 const executablePath = findChromium("preview parity test");
 const WEB = join(REPO, "apps/web");
-const WORKLET = join(WEB, "public/worklets/chain-worklet.js");
 const CLI_BUNDLE = join(REPO, "apps/render-worker/dist/cli.js");
 const SAMPLE_RATE = 44_100;
 const SECONDS = 8;
@@ -45,20 +44,6 @@ function testChain(): Chain {
       return m;
     }),
   });
-}
-
-/** Rebuilds the worklet bundle when it is missing or older than the code it bundles. */
-function ensureWorklet(): void {
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true, recursive: true })
-        .filter((e) => e.isFile() && e.name.endsWith(".ts"))
-        .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
-    );
-  const sources = Math.max(newest(join(WEB, "src/preview")), newest(join(REPO, "packages/dsp/src")));
-  if (existsSync(WORKLET) && statSync(WORKLET).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(WEB, "build-worklet.mjs")], { stdio: "pipe" });
 }
 
 /** apps/web/src/preview/renderOffline.ts as the page sees it (the test project has no DOM types). */
@@ -92,15 +77,6 @@ async function pageScript(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-function serve(files: Record<string, { type: string; body: string | Buffer }>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const file = files[req.url ?? ""];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": file.type }).end(file.body);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 const toBase64 = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString("base64");
 const fromBase64 = (s: string) => {
   const bytes = Buffer.from(s, "base64");
@@ -117,12 +93,12 @@ describe.skipIf(!executablePath)("preview parity: chain worklet in Chromium ⇄ 
     if (!existsSync(CLI_BUNDLE)) {
       throw new Error("the comaster CLI is not built: run `pnpm --filter @comaster/render-worker build`");
     }
-    ensureWorklet();
+    ensureWorklets();
     const html = '<!doctype html><meta charset="utf-8"><title>parity</title><script src="/page.js"></script>';
     server = await serve({
       "/": { type: "text/html", body: html },
       "/page.js": { type: "text/javascript", body: await pageScript() },
-      "/worklets/chain-worklet.js": { type: "text/javascript", body: readFileSync(WORKLET) },
+      "/worklets/chain-worklet.js": { type: "text/javascript", body: readFileSync(CHAIN_WORKLET) },
     });
     browser = await chromium.launch({ executablePath: executablePath ?? undefined, args: CHROMIUM_ARGS });
   }, 120_000);
@@ -157,7 +133,7 @@ describe.skipIf(!executablePath)("preview parity: chain worklet in Chromium ⇄ 
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(`${baseUrl(server)}/`);
     const rendered = await page.evaluate(
       async ({ channels, sampleRate, chain, loudnessGainDb }) => {
         const decode = (s: string) => {
@@ -209,7 +185,7 @@ describe.skipIf(!executablePath)("preview parity: chain worklet in Chromium ⇄ 
   it("acknowledges a live parameter change with the frame it took effect from", async () => {
     const chain = testChain();
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(`${baseUrl(server)}/`);
     const messages = await page.evaluate(
       async ({ modules }) => {
         const sampleRate = 44_100;

@@ -2,7 +2,7 @@
 // chain node ("comaster-chain") and the speakers. Per 128-frame block it copies the master to its
 // output, meters it (PreviewMeters: the meters show the MASTER), then applies the listen-as stage
 // (MonitorStage) to what the speakers get. It never feeds anything back to the chain, and an export
-// never runs it. Bundled by apps/web/build-monitor.mjs into public/worklets/monitor-worklet.js.
+// never runs it. Bundled by apps/web/build-worklet.mjs into public/worklets/monitor-worklet.js.
 import {
   type FromMonitor,
   MONITOR_PROCESSOR_NAME,
