@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/lib/chromium.mjs";
 import { servicesRequired } from "../../scripts/lib/tools.mjs";
 import { REPO } from "../support/cli";
@@ -108,3 +109,28 @@ export async function startApp(): Promise<RunningApp> {
 
 /** Where the e2e run leaves its screenshots (named in the README). */
 export const SCREENSHOT_DIR = join(REPO, "test-results", "screenshots");
+
+/** Creates an account through the sign-up page (password `<username>-password`); ends on /classes. */
+export async function signUp(page: Page, baseUrl: string, username: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-up`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Your name (shown to your class)").fill(name);
+  await page.getByLabel("Password").fill(`${username}-password`);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/classes$/);
+}
+
+/** The teacher creates a class from the classes page; returns its invite code (the page is on the class). */
+export async function createClass(teacher: Page, name: string): Promise<string> {
+  await teacher.getByLabel("Class name").fill(name);
+  await teacher.getByRole("button", { name: "Create class" }).click();
+  await teacher.waitForURL(/\/classes\/[^/]+$/);
+  return (await teacher.getByTestId("invite-code").textContent())?.trim() ?? "";
+}
+
+/** A student joins with the invite code and lands on the class page at `classUrl`. */
+export async function joinClass(student: Page, code: string, classUrl: string): Promise<void> {
+  await student.getByLabel("Invite code").fill(code);
+  await student.getByRole("button", { name: "Join class" }).click();
+  await student.waitForURL(classUrl);
+}

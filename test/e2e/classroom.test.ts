@@ -9,7 +9,7 @@ import { analyzeAudio } from "@comaster/dsp";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { musicLike, writeWav24 } from "../../scripts/lib/wavWriter.mjs";
-import { CHROMIUM_ARGS, findChromium, type RunningApp, SCREENSHOT_DIR, startApp } from "./app";
+import { CHROMIUM_ARGS, findChromium, type RunningApp, SCREENSHOT_DIR, signUp, startApp } from "./app";
 
 const executablePath = findChromium("end-to-end tests");
 const VIEWPORT = { width: 1366, height: 768 }; // a school Chromebook
@@ -32,15 +32,6 @@ describe.skipIf(!executablePath)("classroom end to end (Chromium, production bui
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 
-  async function signUp(page: Page, username: string, name: string) {
-    await page.goto(`${app.baseUrl}/sign-up`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Your name (shown to your class)").fill(name);
-    await page.getByLabel("Password").fill(`${username}-password`);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/classes$/);
-  }
-
   it("teacher → class → student upload → MP3 render at −14 LUFS → public share link download", async () => {
     const teacherCtx = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
     const studentCtx = await browser.newContext({ viewport: VIEWPORT });
@@ -50,7 +41,7 @@ describe.skipIf(!executablePath)("classroom end to end (Chromium, production bui
       // The landing page and sign-up.
       await teacher.goto(app.baseUrl);
       await shot(teacher, "01-landing");
-      await signUp(teacher, "ms_rivera", "Ms Rivera");
+      await signUp(teacher, app.baseUrl, "ms_rivera", "Ms Rivera");
       await expect(teacher.getByText("You are not in a class yet")).toBeTruthy();
       await shot(teacher, "02-classes-empty");
 
@@ -64,7 +55,7 @@ describe.skipIf(!executablePath)("classroom end to end (Chromium, production bui
       await shot(teacher, "03-class-teacher");
 
       // The student signs up, joins with the code, makes a project and uploads a mix.
-      await signUp(student, "sam_k", "Sam K");
+      await signUp(student, app.baseUrl, "sam_k", "Sam K");
       await student.getByLabel("Invite code").fill(code);
       await student.getByRole("button", { name: "Join class" }).click();
       await student.waitForURL(classUrl);

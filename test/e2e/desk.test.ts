@@ -12,7 +12,16 @@ import { analyzeAudio } from "@comaster/dsp";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { musicLike, writeWav24 } from "../../scripts/lib/wavWriter.mjs";
-import { CHROMIUM_ARGS, findChromium, type RunningApp, SCREENSHOT_DIR, startApp } from "./app";
+import {
+  CHROMIUM_ARGS,
+  createClass,
+  findChromium,
+  joinClass,
+  type RunningApp,
+  SCREENSHOT_DIR,
+  signUp,
+  startApp,
+} from "./app";
 
 const executablePath = findChromium("end-to-end desk tests");
 const VIEWPORT = { width: 1366, height: 768 };
@@ -41,12 +50,7 @@ describe.skipIf(!executablePath)("the live desk with three people (Chromium, pro
     const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/sign-up`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Your name (shown to your class)").fill(name);
-    await page.getByLabel("Password").fill(`${username}-password`);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/classes$/);
+    await signUp(page, app.baseUrl, username, name);
     return page;
   }
 
@@ -62,16 +66,8 @@ describe.skipIf(!executablePath)("the live desk with three people (Chromium, pro
     const ana = await person("ana_p", "Ana P");
     const ben = await person("ben_t", "Ben T");
 
-    await teacher.getByLabel("Class name").fill("Year 11 Music");
-    await teacher.getByRole("button", { name: "Create class" }).click();
-    await teacher.waitForURL(/\/classes\/[^/]+$/);
-    const code = (await teacher.getByTestId("invite-code").textContent())?.trim() ?? "";
-    const classUrl = teacher.url();
-    for (const student of [ana, ben]) {
-      await student.getByLabel("Invite code").fill(code);
-      await student.getByRole("button", { name: "Join class" }).click();
-      await student.waitForURL(classUrl);
-    }
+    const code = await createClass(teacher, "Year 11 Music");
+    for (const student of [ana, ben]) await joinClass(student, code, teacher.url());
     await ana.getByLabel("New project").fill("Group song");
     await ana.getByRole("button", { name: "Create project" }).click();
     await ana.waitForURL(/\/projects\/[^/]+$/);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { musicLike, writeWav24 } from "../../../scripts/lib/wavWriter.mjs";
-import { CHROMIUM_ARGS, findChromium, type RunningApp, startApp } from "../app";
+import { CHROMIUM_ARGS, createClass, findChromium, joinClass, type RunningApp, signUp, startApp } from "../app";
 
 const executablePath = findChromium("end-to-end preview tests");
 const VIEWPORT = { width: 1366, height: 900 };
@@ -57,25 +57,15 @@ describe.skipIf(!executablePath)("the real-time preview (Chromium, production bu
     const context = await browser.newContext({ viewport: VIEWPORT });
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/sign-up`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Your name (shown to your class)").fill(name);
-    await page.getByLabel("Password").fill(`${username}-password`);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/classes$/);
+    await signUp(page, app.baseUrl, username, name);
     return page;
   }
 
   it("plays the mix and applies the teacher's knob turns in the student's worklet within 100 ms", async () => {
     const teacher = await person("mr_okafor", "Mr Okafor");
     const student = await person("sam_k", "Sam K");
-    await teacher.getByLabel("Class name").fill("Year 12 Production");
-    await teacher.getByRole("button", { name: "Create class" }).click();
-    await teacher.waitForURL(/\/classes\/[^/]+$/);
-    const code = (await teacher.getByTestId("invite-code").textContent())?.trim() ?? "";
-    await student.getByLabel("Invite code").fill(code);
-    await student.getByRole("button", { name: "Join class" }).click();
-    await student.waitForURL(teacher.url());
+    const code = await createClass(teacher, "Year 12 Production");
+    await joinClass(student, code, teacher.url());
     await student.getByLabel("New project").fill("Preview song");
     await student.getByRole("button", { name: "Create project" }).click();
     await student.waitForURL(/\/projects\/[^/]+$/);
