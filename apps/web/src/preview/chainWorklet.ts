@@ -10,26 +10,9 @@ import {
   SOUND_THRESHOLD,
   type ToWorklet,
 } from "./workletMessages";
+import { type WorkletNodeOptions, workletScope } from "./workletScope";
 
-// The AudioWorkletGlobalScope, typed here rather than declared globally: TypeScript's DOM library
-// has the main-thread side only, and these names must not leak into the rest of the app.
-interface WorkletPort {
-  postMessage(message: FromWorklet): void;
-  onmessage: ((event: { readonly data: ToWorklet }) => void) | null;
-}
-interface WorkletProcessorBase {
-  readonly port: WorkletPort;
-}
-interface WorkletNodeOptions {
-  readonly processorOptions?: ChainProcessorOptions;
-}
-interface AudioWorkletScope {
-  readonly AudioWorkletProcessor: new (options?: WorkletNodeOptions) => WorkletProcessorBase;
-  registerProcessor(name: string, processor: new (options?: WorkletNodeOptions) => WorkletProcessorBase): void;
-  readonly sampleRate: number;
-  readonly currentFrame: number;
-}
-const scope = globalThis as unknown as AudioWorkletScope;
+const scope = workletScope<FromWorklet, ToWorklet, ChainProcessorOptions>();
 
 /** Room for the acknowledgements of the edits of one block (more arrive only under a flood). */
 const MAX_PENDING = 256;
@@ -46,7 +29,7 @@ class ChainWorkletProcessor extends scope.AudioWorkletProcessor {
   /** A `watchSound` is waiting for the first non-silent block. */
   private watchingSound = false;
 
-  constructor(options?: WorkletNodeOptions) {
+  constructor(options?: WorkletNodeOptions<ChainProcessorOptions>) {
     super(options);
     this.channels = options?.processorOptions?.channels ?? 2;
     this.port.onmessage = (event) => this.receive(event.data);

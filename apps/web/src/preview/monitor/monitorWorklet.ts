@@ -3,6 +3,8 @@
 // output, meters it (PreviewMeters: the meters show the MASTER), then applies the listen-as stage
 // (MonitorStage) to what the speakers get. It never feeds anything back to the chain, and an export
 // never runs it. Bundled by apps/web/build-worklet.mjs into public/worklets/monitor-worklet.js.
+
+import { type WorkletNodeOptions, workletScope } from "../workletScope";
 import {
   type FromMonitor,
   MONITOR_PROCESSOR_NAME,
@@ -12,25 +14,7 @@ import {
 import { MonitorStage } from "./monitorStage";
 import { PreviewMeters } from "./previewMeters";
 
-// The AudioWorkletGlobalScope, typed here (as in chainWorklet.ts): the DOM library has the
-// main-thread side only.
-interface WorkletPort {
-  postMessage(message: FromMonitor): void;
-  onmessage: ((event: { readonly data: ToMonitor }) => void) | null;
-}
-interface WorkletProcessorBase {
-  readonly port: WorkletPort;
-}
-interface WorkletNodeOptions {
-  readonly processorOptions?: MonitorProcessorOptions;
-}
-interface AudioWorkletScope {
-  readonly AudioWorkletProcessor: new (options?: WorkletNodeOptions) => WorkletProcessorBase;
-  registerProcessor(name: string, processor: new (options?: WorkletNodeOptions) => WorkletProcessorBase): void;
-  readonly sampleRate: number;
-  readonly currentFrame: number;
-}
-const scope = globalThis as unknown as AudioWorkletScope;
+const scope = workletScope<FromMonitor, ToMonitor, MonitorProcessorOptions>();
 
 /** The render quantum; a larger block (a future Web Audio option) is metered in pieces of this size. */
 const QUANTUM = 128;
@@ -39,7 +23,7 @@ class MonitorWorkletProcessor extends scope.AudioWorkletProcessor {
   private readonly stage = new MonitorStage(scope.sampleRate, QUANTUM);
   private readonly meters = new PreviewMeters(scope.sampleRate, QUANTUM);
 
-  constructor(options?: WorkletNodeOptions) {
+  constructor(options?: WorkletNodeOptions<MonitorProcessorOptions>) {
     super(options);
     const o = options?.processorOptions;
     if (o?.platform !== undefined) this.stage.setPlatform(o.platform);
