@@ -6,14 +6,13 @@ import {
   type Chain,
   createUndoManager,
   docToChain,
-  MODULE_SPECS,
   type ModuleType,
   modulesOf,
-  type ParamSpec,
   presetChain,
   setBypass,
   setParam,
 } from "@comaster/chain";
+import { prng } from "@comaster/dsp";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
@@ -22,6 +21,7 @@ import { CLOSE } from "./closeCodes";
 import { type CollabServer, type CollabServerOptions, startCollabServer } from "./collabServer";
 import { type CollabIdentity, type CollabRole, signCollabToken } from "./collabToken";
 import { MemoryRoomStore } from "./roomStore";
+import { randomEdit } from "./testing";
 
 const SECRET = "collab-test-secret-0123456789";
 const ORIGIN = "http://localhost:3000";
@@ -118,33 +118,6 @@ const json = (doc: Y.Doc) => JSON.stringify(docToChain(doc));
 const chainOf = (doc: Y.Doc) => docToChain(doc) as unknown as Chain;
 const moduleOf = (doc: Y.Doc, type: ModuleType) => chainOf(doc).modules.find((m) => m.type === type)!;
 
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}
-
-/** One random valid edit: a bypass, or a parameter set within its range. */
-function randomEdit(doc: Y.Doc, rng: () => number): void {
-  const modules = chainOf(doc).modules.filter((m) => m.type !== "multiband"); // crossovers have order rules
-  const target = modules[Math.floor(rng() * modules.length)]!;
-  if (rng() < 0.2) {
-    setBypass(doc, target.id, rng() < 0.5);
-    return;
-  }
-  const specs = MODULE_SPECS[target.type].params as readonly ParamSpec[];
-  const spec = specs[Math.floor(rng() * specs.length)]!;
-  const value =
-    spec.kind === "number"
-      ? Math.round((spec.min + rng() * (spec.max - spec.min)) * 10) / 10
-      : spec.kind === "enum"
-        ? spec.options[Math.floor(rng() * spec.options.length)]!
-        : rng() < 0.5;
-  setParam(doc, target.id, spec.key, value);
-}
-
 const ceilingOf = (doc: Y.Doc) => (moduleOf(doc, "limiter").params as Record<string, unknown>).ceilingDbtp;
 
 /** A raw socket (no y-websocket), recording every message and the close code. */
@@ -181,7 +154,7 @@ describe("collaboration server", () => {
       process.setMaxListeners(80); // each provider adds a process "exit" listener
       const server = await startServer();
       const clients = await Promise.all(Array.from({ length: count }, (_, i) => connect(server, `user${i}`)));
-      const rng = seeded(42 + count);
+      const rng = prng(42 + count);
       for (let round = 0; round < (count === 2 ? 60 : 12); round++) {
         for (const { doc } of clients) randomEdit(doc, rng);
         await sleep(5);

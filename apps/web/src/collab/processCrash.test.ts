@@ -8,15 +8,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type Chain, docToChain, MODULE_SPECS, type ParamSpec, setBypass, setParam } from "@comaster/chain";
+import { docToChain } from "@comaster/chain";
 import { createClass, createDb, createProject, createUser, type Db } from "@comaster/db";
 import { freshPostgres, freshSqlite, runScript, type TestDatabase } from "@comaster/db/testing";
+import { prng } from "@comaster/dsp";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { testProviders } from "../server/testing/testServices";
 import { signCollabToken } from "./collabToken";
+import { randomEdit } from "./testing";
 
 const BUNDLE = fileURLToPath(new URL("../../dist/collab.mjs", import.meta.url));
 const SECRET = "crash-test-secret-0123456789";
@@ -129,23 +131,10 @@ describe.each(providers)("collaboration server process on $provider", ({ provide
       await waitFor(() => editor.provider.synced && watcher.provider.synced, "both synced");
 
       // The editor edits without pause; the server is killed while updates are in flight.
-      let seed = 7;
-      const rng = () => {
-        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-        return seed / 2_147_483_648;
-      };
+      const rng = prng(7);
       let edits = 0;
       const editing = setInterval(() => {
-        const modules = (docToChain(editor.doc) as unknown as Chain).modules.filter((m) => m.type !== "multiband");
-        const target = modules[Math.floor(rng() * modules.length)]!;
-        const numbers = (MODULE_SPECS[target.type].params as readonly ParamSpec[]).filter((s) => s.kind === "number");
-        if (numbers.length === 0 || rng() < 0.2) setBypass(editor.doc, target.id, rng() < 0.5);
-        else {
-          const spec = numbers[Math.floor(rng() * numbers.length)]!;
-          if (spec.kind === "number") {
-            setParam(editor.doc, target.id, spec.key, Math.round((spec.min + rng() * (spec.max - spec.min)) * 10) / 10);
-          }
-        }
+        randomEdit(editor.doc, rng);
         edits++;
       }, 5);
       cleanups.push(() => clearInterval(editing));

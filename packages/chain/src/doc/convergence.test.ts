@@ -10,21 +10,10 @@ import { MODULE_SPECS, MODULE_TYPES } from "../moduleSpecs.ts";
 import type { ParamSpec, ParamValue } from "../paramSpec.ts";
 import { parseChain } from "../parseChain.ts";
 import { PRESET_NAMES, presetChain } from "../presets.ts";
+import { prng } from "../testing/prng.ts";
 import { chainToDoc, createChainDoc, docToChain } from "./chainDoc.ts";
 import { addModule, applyPreset, moveModule, removeModule, setBypass, setParam } from "./editChain.ts";
 import { applyUpdateValidated, validateDoc } from "./validateDoc.ts";
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);

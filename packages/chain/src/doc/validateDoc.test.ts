@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { presetChain } from "../presets.ts";
+import { prng } from "../testing/prng.ts";
 import { createChainDoc, docToChain, metaOf, modulesOf, moduleToYMap } from "./chainDoc.ts";
 import { setParam } from "./editChain.ts";
 import { applyUpdateValidated, MAX_UPDATE_BYTES, UpdateGuard, validateDoc } from "./validateDoc.ts";
@@ -168,11 +169,7 @@ describe("UpdateGuard", () => {
   it("refuses and applies exactly what applyUpdateValidated does, on a seeded mix of good, bad and out-of-order updates", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        let state = seed;
-        const rng = () => {
-          state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-          return state / 2_147_483_648;
-        };
+        const rng = prng(seed);
         const reference = server();
         const guarded = new Y.Doc();
         Y.applyUpdate(guarded, Y.encodeStateAsUpdate(reference));
