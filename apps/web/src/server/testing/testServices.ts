@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createDb, type DbProvider, LocalBlobStore, PrismaJobQueue } from "@comaster/db";
 import { freshPostgres, freshSqlite, postgresReachable, runScript } from "@comaster/db/testing";
+import { TRPCError } from "@trpc/server";
 import { createAuth } from "../auth/auth";
 import { SignInLimiter } from "../auth/signInLimiter";
 import type { WebEnv } from "../env";
@@ -67,4 +68,15 @@ export async function testProviders(): Promise<{ provider: DbProvider; skip: boo
     { provider: "sqlite", skip: false },
     { provider: "postgresql", skip: !pgUp },
   ];
+}
+
+/** "OK" when `p` resolves, the tRPC error code when it rejects with one (anything else is rethrown). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "OK";
+  } catch (e) {
+    if (e instanceof TRPCError) return e.code;
+    throw e;
+  }
 }

@@ -1,22 +1,11 @@
 import { createUser, type DbProvider } from "@comaster/db";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadExport, downloadShared } from "../files/download";
-import { openTestServices, type TestServices, testProviders } from "../testing/testServices";
+import { codeOf, openTestServices, type TestServices, testProviders } from "../testing/testServices";
 import type { SessionUser } from "./init";
 import { appRouter, createCaller } from "./root";
 
 const providers = await testProviders();
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-}
 
 describe.each(providers)("routers on $provider", ({ provider, skip }: { provider: DbProvider; skip: boolean }) => {
   let s: TestServices;

@@ -1,21 +1,10 @@
 import type { DbProvider } from "@comaster/db";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { presenceColor } from "../../../collab/presence";
 import { type ProjectFixture, projectFixture } from "../../testing/projectFixture";
-import { openTestServices, type TestServices, testProviders } from "../../testing/testServices";
+import { codeOf, openTestServices, type TestServices, testProviders } from "../../testing/testServices";
 
 const providers = await testProviders();
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-}
 
 describe.each(providers)("comments on $provider", ({ provider, skip }: { provider: DbProvider; skip: boolean }) => {
   let s: TestServices;

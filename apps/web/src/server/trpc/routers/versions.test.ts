@@ -1,23 +1,12 @@
 import { addModule, createChainDoc, moveModule, presetChain, readChain, setBypass, setParam } from "@comaster/chain";
 import type { DbProvider } from "@comaster/db";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { PrismaRoomStore } from "../../../collab/prismaRoomStore";
 import { type ProjectFixture, projectFixture } from "../../testing/projectFixture";
-import { openTestServices, type TestServices, testProviders } from "../../testing/testServices";
+import { codeOf, openTestServices, type TestServices, testProviders } from "../../testing/testServices";
 
 const providers = await testProviders();
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-}
 
 describe.each(providers)("versions on $provider", ({ provider, skip }: { provider: DbProvider; skip: boolean }) => {
   let s: TestServices;
