@@ -113,8 +113,8 @@ const refuse = (reason: UpdateRefusal, error: string, issues?: ChainIssue[]): Ap
 
 /**
  * Applies a remote update to `doc` only if the result is a valid chain document. The update is
- * first applied to a scratch copy (`encodeStateAsUpdate(doc)` into a new `Y.Doc`), which is then
- * checked with `validateDoc`; `doc` is touched only when the copy passes. Refuses, leaving `doc`
+ * first applied to a scratch copy (`encodeStateAsUpdate(doc)` into a new `Y.Doc`: a fresh
+ * `UpdateGuard`), which is then checked with `validateDoc`; `doc` is touched only when the copy passes. Refuses, leaving `doc`
  * unchanged:
  * - `TOO_LARGE`: more than `maxBytes` bytes;
  * - `DOC_TOO_LARGE`: the document would grow past `maxDocBytes`;
@@ -130,47 +130,20 @@ export function applyUpdateValidated(
   origin?: unknown,
   options: ApplyUpdateOptions = {},
 ): ApplyUpdateResult {
-  const maxBytes = options.maxBytes ?? MAX_UPDATE_BYTES;
-  if (!(update instanceof Uint8Array)) return refuse("MALFORMED", "the update is not a byte array");
-  if (update.byteLength > maxBytes) {
-    return refuse("TOO_LARGE", `the update has ${update.byteLength} bytes; at most ${maxBytes} are accepted`);
-  }
-  const maxDocBytes = options.maxDocBytes ?? MAX_DOC_BYTES;
-  const state = Y.encodeStateAsUpdate(doc);
-  if (state.byteLength + update.byteLength > maxDocBytes) {
-    return refuse(
-      "DOC_TOO_LARGE",
-      `the document has ${state.byteLength} bytes; with this update it would pass the ceiling of ${maxDocBytes}`,
-    );
-  }
-  const scratch = new Y.Doc({ gc: doc.gc });
+  const guard = new UpdateGuard(doc, options);
   try {
-    Y.applyUpdate(scratch, state);
-    const pendingBefore = scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null;
-    try {
-      Y.applyUpdate(scratch, update);
-    } catch (error) {
-      return refuse("MALFORMED", `the update could not be decoded: ${String(error)}`);
-    }
-    if (!pendingBefore && (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null)) {
-      return refuse("MISSING_DEPENDENCIES", "the update depends on changes this document does not have");
-    }
-    const result = validateDoc(scratch);
-    if (!result.ok) {
-      return refuse("INVALID", result.issues.map((i) => i.message).join("\n"), result.issues);
-    }
+    return guard.apply(update, origin);
   } finally {
-    scratch.destroy();
+    guard.destroy();
   }
-  Y.applyUpdate(doc, update, origin);
-  return { applied: true };
 }
 
 /**
  * `applyUpdateValidated` for a document that receives many updates (the collaboration server's
  * room): it keeps a shadow copy of `doc`, so each update is tried on the shadow instead of on a
  * fresh copy of the whole document, and it tracks the document's size instead of encoding it every
- * time. Same checks, same refusals, same guarantee: `doc` changes only when the result is valid.
+ * time. Same checks, same refusals, same guarantee: `doc` changes only when the result is valid
+ * (`applyUpdateValidated` is one `apply` of a fresh guard).
  *
  * Every change to `doc` must go through `apply` (else call `resync()`); a refused update makes the
  * shadow be rebuilt from `doc`.
@@ -215,13 +188,14 @@ export class UpdateGuard {
       }
     }
     const shadow = this.#shadow;
+    const pendingBefore = shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null;
     try {
       Y.applyUpdate(shadow, update);
     } catch (error) {
       this.resync();
       return refuse("MALFORMED", `the update could not be decoded: ${String(error)}`);
     }
-    if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null) {
+    if (!pendingBefore && (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null)) {
       this.resync();
       return refuse("MISSING_DEPENDENCIES", "the update depends on changes this document does not have");
     }
