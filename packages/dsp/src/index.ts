@@ -64,7 +64,13 @@ export {
   sine,
   whiteNoise,
 } from "./signals";
-export { SpectrumAnalyzer, type SpectrumBand, spectrumFftSize } from "./spectrum";
+export {
+  SpectrumAnalyzer,
+  type SpectrumBand,
+  spectrumFftSize,
+  THIRD_OCTAVE_CENTRES_HZ,
+  thirdOctaveBandPower,
+} from "./spectrum";
 export { TruePeakMeter } from "./truePeak";
 export { interpolatorPhases, oversamplingFactor, worstCaseGain } from "./truePeakFilter";
 export {

@@ -10,12 +10,38 @@ export interface SpectrumBand {
 }
 
 /** Nominal one-third-octave centres, 20 Hz … 20 kHz (IEC 61260-1, base-10 series). */
-const NOMINAL_CENTRES = [
+export const THIRD_OCTAVE_CENTRES_HZ: readonly number[] = [
   20, 25, 31.5, 40, 50, 63, 80, 100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150,
   4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000,
 ];
-/** Index of 1 kHz in NOMINAL_CENTRES: exact centre of band x is 1000·10^((x − 17)/10) Hz. */
+/** Index of 1 kHz in THIRD_OCTAVE_CENTRES_HZ: exact centre of band x is 1000·10^((x − 17)/10) Hz. */
 const INDEX_OF_1K = 17;
+
+/**
+ * The power in one-third-octave band `x` (an index into THIRD_OCTAVE_CENTRES_HZ) of the one-sided
+ * power spectrum `power` of an `n`-point FFT at `sampleRate`: the bins summed, each weighted by how
+ * much of it lies between the band's edges. `null` for a band whose centre is at or above Nyquist.
+ */
+export function thirdOctaveBandPower(
+  power: ArrayLike<number>,
+  n: number,
+  sampleRate: number,
+  x: number,
+): number | null {
+  const centre = 1000 * 10 ** ((x - INDEX_OF_1K) / 10);
+  if (centre >= sampleRate / 2) return null;
+  const binHz = sampleRate / n;
+  const lo = centre * 10 ** -0.05;
+  const hi = Math.min(centre * 10 ** 0.05, sampleRate / 2);
+  let p = 0;
+  const k0 = Math.max(1, Math.floor(lo / binHz + 0.5));
+  const k1 = Math.min(n / 2, Math.ceil(hi / binHz + 0.5));
+  for (let k = k0; k <= k1; k++) {
+    const overlap = Math.min(hi, (k + 0.5) * binHz) - Math.max(lo, (k - 0.5) * binHz);
+    if (overlap > 0) p += (power[k]! * overlap) / binHz;
+  }
+  return p;
+}
 
 /** FFT length for a sample rate: the power of two giving bins of about 6 Hz or finer (8192 at 48 kHz). */
 export function spectrumFftSize(sampleRate: number): number {
@@ -111,23 +137,13 @@ export class SpectrumAnalyzer implements Processor {
     }
     // A sine A·sin(ωn) puts N·A²/4·Σw² into the positive-frequency bins: scale to A²/2.
     const toPower = frames === 0 ? 0 : 2 / (n * frames);
-    const binHz = this.sampleRate / n;
     const bands: SpectrumBand[] = [];
-    for (let x = 0; x < NOMINAL_CENTRES.length; x++) {
-      const centre = 1000 * 10 ** ((x - INDEX_OF_1K) / 10);
-      if (centre >= this.sampleRate / 2) break;
-      const lo = centre * 10 ** -0.05;
-      const hi = Math.min(centre * 10 ** 0.05, this.sampleRate / 2);
-      let p = 0;
-      const k0 = Math.max(1, Math.floor(lo / binHz + 0.5));
-      const k1 = Math.min(n / 2, Math.ceil(hi / binHz + 0.5));
-      for (let k = k0; k <= k1; k++) {
-        const overlap = Math.min(hi, (k + 0.5) * binHz) - Math.max(lo, (k - 0.5) * binHz);
-        if (overlap > 0) p += (power[k]! * overlap) / binHz;
-      }
-      p *= toPower;
+    for (let x = 0; x < THIRD_OCTAVE_CENTRES_HZ.length; x++) {
+      const band = thirdOctaveBandPower(power, n, this.sampleRate, x);
+      if (band === null) break;
+      const p = band * toPower;
       // Full-scale sine: A = 1, power 1/2.
-      bands.push({ centerHz: NOMINAL_CENTRES[x]!, levelDb: p > 0 ? 10 * Math.log10(p / 0.5) : null });
+      bands.push({ centerHz: THIRD_OCTAVE_CENTRES_HZ[x]!, levelDb: p > 0 ? 10 * Math.log10(p / 0.5) : null });
     }
     return bands;
   }

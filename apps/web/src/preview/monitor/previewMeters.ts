@@ -2,7 +2,7 @@
 // listen-as simulation): momentary and short-term loudness (packages/dsp's BS.1770 LoudnessMeter),
 // held true peak (its BS.1770 Annex 2 TruePeakMeter), phase correlation, and a one-third-octave
 // spectrum of the latest 4096 samples. A reading is due every `intervalSeconds` (50 ms: 20 Hz).
-import { LoudnessMeter, RealFft, TruePeakMeter } from "@comaster/dsp";
+import { LoudnessMeter, RealFft, THIRD_OCTAVE_CENTRES_HZ, TruePeakMeter, thirdOctaveBandPower } from "@comaster/dsp";
 
 /** Gain reduction of one dynamics module, as the chain worklet reports it (shown on the desk). */
 export interface GainReductionReading {
@@ -26,11 +26,7 @@ export interface MeterReading {
 }
 
 /** Nominal one-third-octave centres (IEC 61260-1), 20 Hz … 20 kHz, as the analysis's spectrum. */
-export const SPECTRUM_CENTRES_HZ = [
-  20, 25, 31.5, 40, 50, 63, 80, 100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150,
-  4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000,
-] as const;
-const INDEX_OF_1K = 17;
+export const SPECTRUM_CENTRES_HZ = THIRD_OCTAVE_CENTRES_HZ;
 /** Samples in the spectrum's window (85 ms at 48 kHz; bins of 11.7 Hz, so the lowest bands are coarse). */
 export const SPECTRUM_SIZE = 4096;
 /** Time constant of the correlation meter's averages (the usual 300 ms integration). */
@@ -133,20 +129,10 @@ export class PreviewMeters {
     this.fft.addPowerSpectrum(this.frame, this.window, 1 / this.windowPower, this.power);
     // A sine A·sin(ωn) puts N·A²/4·Σw² into its bins: scale to A²/2, then dB re a full-scale sine.
     const toPower = 2 / n;
-    const binHz = this.sampleRate / n;
     const out: number[] = [];
     for (let x = 0; x < SPECTRUM_CENTRES_HZ.length; x++) {
-      const centre = 1000 * 10 ** ((x - INDEX_OF_1K) / 10);
-      if (centre >= this.sampleRate / 2) break;
-      const lo = centre * 10 ** -0.05;
-      const hi = Math.min(centre * 10 ** 0.05, this.sampleRate / 2);
-      let p = 0;
-      const k0 = Math.max(1, Math.floor(lo / binHz + 0.5));
-      const k1 = Math.min(n / 2, Math.ceil(hi / binHz + 0.5));
-      for (let k = k0; k <= k1; k++) {
-        const overlap = Math.min(hi, (k + 0.5) * binHz) - Math.max(lo, (k - 0.5) * binHz);
-        if (overlap > 0) p += (this.power[k]! * overlap) / binHz;
-      }
+      const p = thirdOctaveBandPower(this.power, n, this.sampleRate, x);
+      if (p === null) break;
       out.push(10 * Math.log10((p * toPower) / 0.5));
     }
     return out;
