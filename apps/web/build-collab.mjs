@@ -15,6 +15,6 @@ await build({
   banner: {
     js: "import { createRequire as __cmCreateRequire } from 'node:module'; const require = __cmCreateRequire(import.meta.url);",
   },
-  external: ["@prisma/adapter-libsql", "@prisma/adapter-pg", "@prisma/client", "@prisma/client/*", "pg"],
+  external: ["@prisma/adapter-libsql", "@prisma/adapter-pg", "@prisma/client", "@prisma/client/*", "pg", "libsql"],
   logLevel: "warning",
 });

@@ -6,11 +6,14 @@
  * (default 3001), COLLAB_HOST (default 127.0.0.1), DATABASE_URL, and the allowed origins: the web
  * app's (COMASTER_BASE_URL / PORT / COMASTER_TRUSTED_ORIGINS, as the web server reads them).
  */
-import { createDb } from "@comaster/db";
+import { createDb, providerFromUrl } from "@comaster/db";
+import { SqliteChainDocLog } from "@comaster/db/chain-doc-log";
 import { readWebEnv } from "../server/env";
 import { startCollabServer } from "./collabServer";
 import { prismaCheckMembership, prismaInitialChain } from "./prismaCollabDeps";
 import { PrismaRoomStore } from "./prismaRoomStore";
+import type { RoomStore } from "./roomStore";
+import { SqliteRoomStore } from "./sqliteRoomStore";
 
 async function main(): Promise<void> {
   const env = readWebEnv();
@@ -18,12 +21,15 @@ async function main(): Promise<void> {
   const port = env.collabPort;
   const host = process.env.COLLAB_HOST?.trim() || "127.0.0.1";
   const db = await createDb(env.databaseUrl);
+  // SQLite: appends on a synchronous connection of their own (one INSERT, no event-loop hop per edit).
+  const log = providerFromUrl(env.databaseUrl) === "sqlite" ? new SqliteChainDocLog(env.databaseUrl) : null;
+  const store: RoomStore = log ? new SqliteRoomStore(log) : new PrismaRoomStore(db);
   const server = await startCollabServer({
     port,
     host,
     secret,
     allowedOrigins: env.trustedOrigins,
-    store: new PrismaRoomStore(db),
+    store,
     checkMembership: prismaCheckMembership(db),
     initialChain: prismaInitialChain(db),
     onEvent: (event) => console.log(JSON.stringify({ collab: event })),
@@ -32,6 +38,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     console.log(`${signal}: closing rooms`);
     await server.close();
+    log?.close();
     await db.$disconnect();
     process.exit(0);
   };

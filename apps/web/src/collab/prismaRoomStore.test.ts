@@ -1,36 +1,53 @@
 /** The database side of the collaboration server, on a throwaway SQLite file. */
 import { chainToDoc, docToChain, presetChain, readChain, setParam } from "@comaster/chain";
 import { createClass, createDb, createProject, createUser, type Db } from "@comaster/db";
+import { SqliteChainDocLog } from "@comaster/db/chain-doc-log";
 import { freshSqlite, runScript } from "@comaster/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { prismaCheckMembership, prismaInitialChain } from "./prismaCollabDeps";
 import { PrismaRoomStore } from "./prismaRoomStore";
+import { SqliteRoomStore } from "./sqliteRoomStore";
 
 let db: Db;
+let log: SqliteChainDocLog;
 let drop: () => Promise<void>;
 let projectId: string;
 let teacherId: string;
+let classId: string;
 
 beforeAll(async () => {
   const tdb = await freshSqlite();
   await runScript("migrate.mjs", [], { DATABASE_URL: tdb.url });
   db = await createDb(tdb.url);
+  log = new SqliteChainDocLog(tdb.url);
   drop = tdb.drop;
   const teacher = await createUser(db, { username: "teacher", displayName: "T", passwordHash: "x" });
   teacherId = teacher.id;
   const cls = await createClass(db, "Class", teacher.id);
+  classId = cls.id;
   projectId = (await createProject(db, cls.id, "Song")).id;
 }, 60_000);
 
 afterAll(async () => {
+  log?.close();
   await db?.$disconnect();
   await drop?.();
 });
 
-describe("PrismaRoomStore", () => {
+// The two stores of the server on one file: each must read what the other wrote (the web app reads a
+// room through PrismaRoomStore while the server writes it through SqliteRoomStore).
+describe.each([
+  { name: "PrismaRoomStore", make: () => new PrismaRoomStore(db), other: () => new SqliteRoomStore(log) },
+  { name: "SqliteRoomStore", make: () => new SqliteRoomStore(log), other: () => new PrismaRoomStore(db) },
+])("$name", ({ make, other }) => {
+  let projectId: string;
+  beforeAll(async () => {
+    projectId = (await createProject(db, classId, "Song")).id;
+  });
+
   it("loads null, then the merged state of every append and compaction", async () => {
-    const store = new PrismaRoomStore(db);
+    const store = make();
     expect(await store.load(projectId)).toBeNull();
     const doc = new Y.Doc();
     const chain = presetChain("streaming");
@@ -39,13 +56,15 @@ describe("PrismaRoomStore", () => {
     const before = Y.encodeStateVector(doc);
     setParam(doc, chain.modules.find((m) => m.type === "limiter")!.id, "ceilingDbtp", -2);
     await store.append(projectId, Y.encodeStateAsUpdate(doc, before));
-    const loaded = new Y.Doc();
-    Y.applyUpdate(loaded, (await store.load(projectId))!);
-    expect(loaded.getArray("modules").toJSON()).toEqual(doc.getArray("modules").toJSON());
+    for (const reader of [store, other()]) {
+      const loaded = new Y.Doc();
+      Y.applyUpdate(loaded, (await reader.load(projectId))!);
+      expect(loaded.getArray("modules").toJSON()).toEqual(doc.getArray("modules").toJSON());
+    }
   });
 
   it("appends one row per update and folds the log into the state on compaction", async () => {
-    const store = new PrismaRoomStore(db);
+    const store = make();
     const doc = new Y.Doc();
     Y.applyUpdate(doc, (await store.load(projectId))!);
     const limiterId = readChain(doc).modules.find((m) => m.type === "limiter")!.id;
@@ -62,7 +81,7 @@ describe("PrismaRoomStore", () => {
     await store.compact(projectId, Y.encodeStateAsUpdate(doc));
     expect(await store.logLength(projectId)).toBe(0);
     const compacted = new Y.Doc();
-    Y.applyUpdate(compacted, (await store.load(projectId))!);
+    Y.applyUpdate(compacted, (await other().load(projectId))!);
     expect(docToChain(compacted)).toEqual(docToChain(doc));
   });
 });

@@ -5,10 +5,11 @@
  * deletes it in one transaction: a crash at any point leaves either the old log or the new state.
  *
  * One collaboration server owns a room at a time (the scale-out across processes comes later).
+ * The server uses it on PostgreSQL; on SQLite it uses the synchronous `SqliteRoomStore` on the same
+ * tables (the web app reads a room's live state through this one on either database).
  */
 import type { Db } from "@comaster/db";
-import * as Y from "yjs";
-import type { RoomStore } from "./roomStore";
+import { mergeStored, type RoomStore } from "./roomStore";
 
 type ChainDocDb = Pick<Db, "chainDoc" | "chainDocUpdate" | "$transaction" | "$executeRaw">;
 
@@ -26,9 +27,7 @@ export class PrismaRoomStore implements RoomStore {
       this.#db.chainDoc.findUnique({ where: { projectId }, select: { yjsState: true } }),
       this.#db.chainDocUpdate.findMany({ where: { projectId }, orderBy: { id: "asc" }, select: { update: true } }),
     ]);
-    const parts = [...(row ? [new Uint8Array(row.yjsState)] : []), ...log.map((u) => new Uint8Array(u.update))];
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+    return mergeStored([...(row ? [new Uint8Array(row.yjsState)] : []), ...log.map((u) => new Uint8Array(u.update))]);
   }
 
   async append(projectId: string, update: Uint8Array): Promise<void> {

@@ -292,7 +292,8 @@ export class Room {
       return;
     }
     try {
-      await this.#options.store.append(this.projectId, update);
+      const stored = this.#options.store.append(this.projectId, update);
+      if (stored) await stored;
     } catch (error) {
       // The document is ahead of the store: drop the room so everyone reloads from stored state.
       this.#emit({ type: "storeFailed", projectId: this.projectId, error: String(error) });

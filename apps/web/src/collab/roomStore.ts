@@ -8,10 +8,20 @@ import * as Y from "yjs";
 export interface RoomStore {
   /** The stored state (a Yjs update), or `null` when the project has none yet. */
   load(projectId: string): Promise<Uint8Array | null>;
-  /** Durably adds one accepted update; the server acknowledges the update only after this resolves. */
-  append(projectId: string, update: Uint8Array): Promise<void>;
+  /**
+   * Durably adds one accepted update; the server acknowledges (relays) the update only after this
+   * returns or, when it returns a promise, after that resolves. A synchronous store saves the room a
+   * trip through the event loop on every edit.
+   */
+  append(projectId: string, update: Uint8Array): void | Promise<void>;
   /** Replaces everything stored for the project with `state` (a full-state update). */
   compact(projectId: string, state: Uint8Array): Promise<void>;
+}
+
+/** A stored state and the log after it as one update (`null`: nothing stored). */
+export function mergeStored(parts: readonly Uint8Array[]): Uint8Array | null {
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0]! : Y.mergeUpdates([...parts]);
 }
 
 /** A `RoomStore` in memory: tests, and a server restarted within one process. Keeps the update log. */
@@ -19,8 +29,7 @@ export class MemoryRoomStore implements RoomStore {
   readonly #log = new Map<string, Uint8Array[]>();
 
   async load(projectId: string): Promise<Uint8Array | null> {
-    const updates = this.#log.get(projectId);
-    return updates && updates.length > 0 ? Y.mergeUpdates(updates) : null;
+    return mergeStored(this.#log.get(projectId) ?? []);
   }
 
   async append(projectId: string, update: Uint8Array): Promise<void> {
