@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { MODULE_SPECS } from "../moduleSpecs.ts";
 import { presetChain } from "../presets.ts";
+import type { ChainModule } from "../schema.ts";
 import { prng } from "../testing/prng.ts";
 import { createChainDoc, docToChain, metaOf, modulesOf, moduleToYMap } from "./chainDoc.ts";
 import { setParam } from "./editChain.ts";
@@ -211,5 +213,98 @@ describe("UpdateGuard", () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("UpdateGuard's in-place check of parameter changes", () => {
+  /** One random change a peer (honest or hostile) could make to its copy of the document. */
+  function randomChange(peer: Y.Doc, rng: () => number): void {
+    const modules = modulesOf(peer);
+    const index = Math.floor(rng() * modules.length);
+    const module = modules.get(index);
+    const type = module.get("type") as keyof typeof MODULE_SPECS;
+    const params = module.get("params") as Y.Map<unknown>;
+    const specs = MODULE_SPECS[type].params;
+    const spec = specs[Math.floor(rng() * specs.length)];
+    const r = rng();
+    if (spec && r < 0.35) {
+      // In range mostly, out of range or of the wrong kind sometimes.
+      const value =
+        spec.kind === "number"
+          ? spec.min + (spec.max - spec.min) * (rng() * 1.2 - 0.1)
+          : spec.kind === "enum"
+            ? rng() < 0.9
+              ? spec.options[Math.floor(rng() * spec.options.length)]
+              : "no-such-option"
+            : rng() < 0.9
+              ? rng() < 0.5
+              : "yes";
+      params.set(spec.key, value);
+    } else if (r < 0.45) module.set("bypass", rng() < 0.8 ? rng() < 0.5 : 1);
+    else if (spec && r < 0.5) params.delete(spec.key);
+    else if (r < 0.55) params.set("unknownKnob", 1);
+    else if (spec && r < 0.6) params.set(spec.key, new Y.Map());
+    else if (r < 0.65) module.set("type", rng() < 0.5 ? "trim" : "limiter");
+    else if (r < 0.7) module.set("params", new Y.Map());
+    else if (r < 0.75) module.set("colour", "red");
+    else if (r < 0.8) modules.delete(index, 1);
+    else if (r < 0.85) {
+      const json = module.toJSON() as ChainModule;
+      modules.delete(index, 1);
+      modules.insert(Math.floor(rng() * modules.length), [moduleToYMap(json)]);
+    } else if (r < 0.9) metaOf(peer).set("schemaVersion", rng() < 0.5 ? 1 : 99);
+    else {
+      // A multiband's crossovers pushed across each other (a rule between parameters).
+      const multiband = modules.toArray().find((m) => m.get("type") === "multiband");
+      (multiband?.get("params") as Y.Map<unknown> | undefined)?.set("crossover2Hz", 50 + rng() * 400);
+    }
+  }
+
+  it("applies exactly what validating the whole document decides, on seeded honest, hostile and concurrent changes", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const rng = prng(seed);
+        const guarded = createChainDoc(presetChain("streaming"));
+        const guard = new UpdateGuard(guarded);
+        let accepted = 0;
+        for (let step = 0; step < 30; step++) {
+          // Two peers start from the same state; the second's change arrives after the first's (a conflict).
+          const peers = [0, 1].map(() => {
+            const peer = new Y.Doc();
+            Y.applyUpdate(peer, Y.encodeStateAsUpdate(guarded));
+            return peer;
+          });
+          const updates = peers.map((peer) => {
+            const vector = Y.encodeStateVector(peer);
+            randomChange(peer, rng);
+            return Y.encodeStateAsUpdate(peer, vector);
+          });
+          for (const update of rng() < 0.5 ? updates : updates.slice(0, 1)) {
+            // The oracle: the update on a scratch copy, then the whole-document check.
+            const scratch = new Y.Doc();
+            Y.applyUpdate(scratch, Y.encodeStateAsUpdate(guarded));
+            Y.applyUpdate(scratch, update);
+            const pending = scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null;
+            const expected = !pending && validateDoc(scratch).ok;
+            const result = guard.apply(update);
+            expect(result.applied).toBe(expected);
+            if (result.applied) accepted++;
+            expect(validateDoc(guarded).ok).toBe(true);
+            if (expected) expect(Y.encodeStateVector(guarded)).toEqual(Y.encodeStateVector(scratch));
+          }
+        }
+        expect(accepted).toBeGreaterThan(0);
+        guard.destroy();
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
+
+  it("still refuses a parameter change when the document was invalid to begin with", () => {
+    const doc = createChainDoc(presetChain("streaming"));
+    paramsAt(doc, 9).set("ceilingDbtp", 3); // stored state broken behind the guard's back
+    const guard = new UpdateGuard(doc);
+    const update = editAsPeer(doc, (peer) => paramsAt(peer, 1).set("b2Gain", 1)); // valid on its own
+    expect(guard.apply(update)).toMatchObject({ applied: false, reason: "INVALID" });
   });
 });

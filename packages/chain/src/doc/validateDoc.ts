@@ -6,8 +6,9 @@
  */
 import * as Y from "yjs";
 import type { ChainIssue } from "../errors.ts";
+import { isModuleType, MODULE_SPECS, type ModuleType } from "../moduleSpecs.ts";
 import { safeParseChain } from "../parseChain.ts";
-import type { Chain } from "../schema.ts";
+import { type Chain, type ParamsSchema, paramsSchema } from "../schema.ts";
 import { type ChainJson, docToChain, metaOf, modulesOf, ROOT_KEYS } from "./chainDoc.ts";
 
 /** The outcome of `validateDoc`. */
@@ -147,6 +148,13 @@ export function applyUpdateValidated(
  *
  * Every change to `doc` must go through `apply` (else call `resync()`); a refused update makes the
  * shadow be rebuilt from `doc`.
+ *
+ * Most updates set a parameter (a knob turn) and nothing else. When the document was valid before
+ * and the update changed only parameter values and `bypass` flags of existing modules, the guard
+ * checks just those modules' params (their zod schema and completeness: what `validateDoc` would
+ * find, since the chain-wide rules read only ids, types and order) instead of the whole chain; any
+ * other change, or any doubt, runs the whole `validateDoc`. A seeded test checks the decisions
+ * against `validateDoc` on every update.
  */
 export class UpdateGuard {
   readonly doc: Y.Doc;
@@ -154,6 +162,8 @@ export class UpdateGuard {
   #shadow: Y.Doc;
   /** An upper bound of the encoded document's size (exact after a resync). */
   #size = 0;
+  /** Whether `doc` is known to pass `validateDoc` (then a change of parameter values alone is checked in place). */
+  #valid = false;
 
   constructor(doc: Y.Doc, options: ApplyUpdateOptions = {}) {
     this.doc = doc;
@@ -169,6 +179,7 @@ export class UpdateGuard {
     this.#shadow = new Y.Doc({ gc: this.doc.gc });
     Y.applyUpdate(this.#shadow, state);
     this.#size = state.byteLength;
+    this.#valid = validateDoc(this.#shadow).ok;
   }
 
   apply(update: Uint8Array, origin?: unknown): ApplyUpdateResult {
@@ -189,8 +200,12 @@ export class UpdateGuard {
     }
     const shadow = this.#shadow;
     const pendingBefore = shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null;
+    let checkedInPlace = false;
     try {
-      Y.applyUpdate(shadow, update);
+      shadow.transact((transaction) => {
+        Y.applyUpdate(shadow, update);
+        checkedInPlace = this.#valid && paramChangesValid(shadow, transaction.changed);
+      });
     } catch (error) {
       this.resync();
       return refuse("MALFORMED", `the update could not be decoded: ${String(error)}`);
@@ -199,10 +214,13 @@ export class UpdateGuard {
       this.resync();
       return refuse("MISSING_DEPENDENCIES", "the update depends on changes this document does not have");
     }
-    const result = validateDoc(shadow);
-    if (!result.ok) {
-      this.resync();
-      return refuse("INVALID", result.issues.map((i) => i.message).join("\n"), result.issues);
+    if (!checkedInPlace) {
+      const result = validateDoc(shadow);
+      if (!result.ok) {
+        this.resync();
+        return refuse("INVALID", result.issues.map((i) => i.message).join("\n"), result.issues);
+      }
+      this.#valid = true;
     }
     Y.applyUpdate(this.doc, update, origin);
     this.#size += update.byteLength;
@@ -212,4 +230,49 @@ export class UpdateGuard {
   destroy(): void {
     this.#shadow.destroy();
   }
+}
+
+const paramsSchemas = new Map<ModuleType, ParamsSchema<ModuleType>>();
+
+/** Whether a module's params map holds every parameter of its type, each valid (incl. cross-parameter rules). */
+function paramsValid(type: ModuleType, params: Y.Map<unknown>): boolean {
+  let schema = paramsSchemas.get(type);
+  if (!schema) paramsSchemas.set(type, (schema = paramsSchema(type)));
+  const json = params.toJSON() as Record<string, unknown>;
+  return MODULE_SPECS[type].params.every((spec) => Object.hasOwn(json, spec.key)) && schema.safeParse(json).success;
+}
+
+/**
+ * True when the transaction `changed` only parameter values (a module's params map) and `bypass`
+ * flags of modules in the modules array, and every module it touched is valid afterwards. False
+ * means "not known": the caller validates the whole document. Assumes the document was valid before.
+ */
+function paramChangesValid(doc: Y.Doc, changed: Y.Transaction["changed"]): boolean {
+  const modules = modulesOf(doc);
+  const touched = new Set<Y.Map<unknown>>();
+  for (const [type, keys] of changed) {
+    const item = type._item;
+    if (item === null || !(type instanceof Y.Map)) return false; // a root type, an array: structure
+    const parent = item.parent;
+    if (item.parentSub === null && parent === modules) {
+      // The module's own map: only its bypass flag may change here.
+      for (const key of keys) if (key !== "bypass") return false;
+      if (typeof type.get("bypass") !== "boolean") return false;
+      touched.add(type as Y.Map<unknown>);
+    } else if (
+      item.parentSub === "params" &&
+      parent instanceof Y.Map &&
+      parent._item?.parent === modules &&
+      parent._item.parentSub === null &&
+      parent.get("params") === type
+    ) {
+      touched.add(parent as Y.Map<unknown>);
+    } else return false;
+  }
+  for (const module of touched) {
+    const type = module.get("type");
+    const params = module.get("params");
+    if (!isModuleType(type) || !(params instanceof Y.Map) || !paramsValid(type, params)) return false;
+  }
+  return true;
 }
