@@ -1,7 +1,11 @@
 // Bundles the CLI into one ESM file with its dependencies (the decoders are JavaScript with their
 // WebAssembly inlined), and the render worker process (dist/worker.js). libflacjs locates its own
 // files at run time, so it stays external and loads from node_modules.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry a content hash: clear the old ones so they do not pile up build after build.
+rmSync("dist/chunks", { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: "src/bin.ts", stageWorker: "src/stageWorker.ts", worker: "src/main.ts" },
