@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  log?.close();
+  await log?.close();
   await db?.$disconnect();
   await tdb?.drop();
 });
@@ -64,6 +64,24 @@ describe("SqliteChainDocLog", () => {
     expect(log.load(id)[0]).toEqual(bytes(7));
     log.compact(id, bytes(8));
     expect(log.load(id)).toEqual([bytes(8)]);
+  });
+
+  it("never checkpoints on the appending connection; its thread copies the WAL into the file", async () => {
+    const results: ({ checkpointed: number } | { error: string })[] = [];
+    const own = new SqliteChainDocLog(tdb.url, { checkpointEveryMs: 20, onCheckpoint: (r) => results.push(r) });
+    try {
+      const { id } = await createProject(db, classId, "Busy");
+      for (let i = 0; i < 300; i++) own.append(id, new Uint8Array(64).fill(i % 256));
+      const deadline = Date.now() + 5000;
+      while (!results.some((r) => "checkpointed" in r) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(results.filter((r) => "error" in r)).toEqual([]);
+      expect(results.some((r) => "checkpointed" in r && r.checkpointed > 0)).toBe(true);
+      expect(own.logLength(id)).toBe(300);
+    } finally {
+      await own.close();
+    }
   });
 
   it("keeps projects apart and refuses an update of a project that does not exist", async () => {

@@ -12,6 +12,7 @@
  * PostgreSQL keeps the Prisma store (apps/web/src/collab/prismaRoomStore.ts).
  */
 import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import type LibsqlDatabase from "libsql";
 import { DbConfigError, providerFromUrl } from "./provider";
 
@@ -27,25 +28,74 @@ export function sqlitePathFromUrl(url: string): string {
   return rest.startsWith("//") ? rest.slice(2) : rest;
 }
 
+/**
+ * The checkpointer: a thread with its own connection that copies the WAL into the database file
+ * (`wal_checkpoint(PASSIVE)`: never blocks a writer). A checkpoint syncs the file to disk, which
+ * takes milliseconds to tens of milliseconds; run by SQLite's automatic checkpoint it would land on
+ * whichever append crosses the WAL's threshold and stall every room for that long. It posts the
+ * number of WAL frames each checkpoint copied.
+ */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma("busy_timeout = 5000");
+const run = () => {
+  try {
+    const [row] = db.pragma("wal_checkpoint(PASSIVE)");
+    if (row && row.checkpointed > 0) parentPort.postMessage({ checkpointed: row.checkpointed });
+  } catch (error) {
+    parentPort.postMessage({ error: String(error) });
+  }
+};
+const timer = setInterval(run, workerData.everyMs);
+parentPort.on("message", () => {
+  clearInterval(timer);
+  run();
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface SqliteChainDocLogOptions {
+  /** How often the checkpointer thread copies the WAL into the database file (ms, default 2000). */
+  checkpointEveryMs?: number;
+  /** Called with each checkpoint's copied frame count, or its error (diagnostics, tests). */
+  onCheckpoint?: (result: { checkpointed: number } | { error: string }) => void;
+}
+
 /** A room's stored state and log on SQLite; every method is synchronous and each write is one transaction. */
 export class SqliteChainDocLog {
   readonly #db: LibsqlDatabase.Database;
+  readonly #checkpointer: Worker;
   readonly #insert: LibsqlDatabase.Statement<[string, Buffer]>;
   readonly #state: LibsqlDatabase.Statement<[string]>;
   readonly #log: LibsqlDatabase.Statement<[string]>;
   readonly #count: LibsqlDatabase.Statement<[string]>;
   readonly #compact: (projectId: string, state: Uint8Array) => void;
 
-  /** Opens `url` (a migrated SQLite database) on a connection of its own. */
-  constructor(url: string) {
+  /** Opens `url` (a migrated SQLite database) on a connection of its own, and starts its checkpointer. */
+  constructor(url: string, options: SqliteChainDocLogOptions = {}) {
     const Database = require("libsql") as typeof LibsqlDatabase;
-    this.#db = new Database(sqlitePathFromUrl(url), { fileMustExist: true });
+    const path = sqlitePathFromUrl(url);
+    this.#db = new Database(path, { fileMustExist: true });
     // As createDb: WAL (readers beside one writer), wait for a writer of another process rather than
     // fail, and sync at checkpoints (a commit survives kill -9; a power cut can lose the last few).
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("busy_timeout = 5000");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("foreign_keys = ON");
+    // Never checkpoint on this connection (see CHECKPOINTER): the thread below does.
+    this.#db.pragma("wal_autocheckpoint = 0");
+    this.#checkpointer = new Worker(CHECKPOINTER, {
+      eval: true,
+      workerData: { driver: require.resolve("libsql"), path, everyMs: options.checkpointEveryMs ?? 2000 },
+    });
+    this.#checkpointer.on("message", (message: { checkpointed: number } | { error: string }) =>
+      options.onCheckpoint?.(message),
+    );
+    this.#checkpointer.on("error", (error) => options.onCheckpoint?.({ error: String(error) }));
+    this.#checkpointer.unref();
     this.#insert = this.#db.prepare('INSERT INTO "ChainDocUpdate" ("projectId", "update") VALUES (?, ?)');
     // Columns by name: this driver ignores `pluck()` on `get`.
     this.#state = this.#db.prepare('SELECT "yjsState" AS "bytes" FROM "ChainDoc" WHERE "projectId" = ?');
@@ -88,8 +138,12 @@ export class SqliteChainDocLog {
     return Number((this.#count.get(projectId) as { n: number | bigint }).n);
   }
 
-  close(): void {
+  /** Closes the connection; the checkpointer copies what is left of the WAL and stops. */
+  async close(): Promise<void> {
     this.#db.close();
+    const exited = new Promise<void>((resolve) => this.#checkpointer.once("exit", () => resolve()));
+    this.#checkpointer.postMessage("close");
+    await exited;
   }
 }
 

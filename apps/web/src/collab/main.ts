@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     console.log(`${signal}: closing rooms`);
     await server.close();
-    log?.close();
+    await log?.close();
     await db.$disconnect();
     process.exit(0);
   };

@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  log?.close();
+  await log?.close();
   await db?.$disconnect();
   await drop?.();
 });
