@@ -13,7 +13,14 @@ import type { Processor, ProcessSpec } from "../processor";
  * - `latencyFrames` is the delay the module adds (lookahead, linear-phase filters); the renderer
  *   compensates it. It is fixed after `prepare` (it must not change with parameters).
  * - `setParams` may be called between blocks (the live preview); it must not allocate in steady
- *   state and takes effect from the next sample. It is also called once before `prepare`.
+ *   state and takes effect from the next sample. It is also called once before `prepare`, and then
+ *   applies at once (an export's static parameters render exactly as set).
+ * - Live edits do not click (paramRamp.ts): after `prepare`, a new value glides, or a new filter
+ *   structure crossfades, over GLIDE_SECONDS, starting at the next sample or, for filters that
+ *   redesign coefficients in steps, at the next tick of GLIDE_TICK_FRAMES of the processor's own
+ *   frame counter. Block-size invariance holds with edits too: the same edits at the same sample
+ *   positions give the same output whatever the block size. `reset` lands every glide at once.
+ *   One deliberate exception: a lowered limiter ceiling holds at once (limiter.ts).
  * - Channel count is 1 or 2 (mono/stereo); mid/side features treat mono as mid only.
  */
 export interface ChainProcessor<P> extends Processor {

@@ -1,6 +1,7 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
+import { GLIDE_SECONDS, ParamRamp } from "../paramRamp";
 import { DecoupledPeakDetector } from "./envelope";
 import { DB_PER_NEPER, dbToAmp, GainCurve, NEPER_PER_DB } from "./gainComputer";
 import { BiquadCascade, highpassCoefs } from "./sidechainFilter";
@@ -59,7 +60,9 @@ export function assertCompressorParams(p: CompressorParams): void {
  * gain 10^((M − y_L)/20). Stereo link blends each channel's x_L with the larger one:
  * x_L,c ← (1 − k)·x_L,c + k·max(x_L), k = stereoLinkPct/100. Mix: y = x·(1 + m·(g − 1)).
  * No latency. Per sample: one Math.log while the side-chain is above the knee, one Math.exp while
- * any reduction or make-up is active.
+ * any reduction or make-up is active. Live edits of make-up and mix glide over GLIDE_SECONDS (make-up
+ * linearly in dB), per sample; the other parameters act through the detector, whose attack and
+ * release already smooth the gain.
  */
 export class Compressor implements ChainProcessor<CompressorParams> {
   readonly latencyFrames = 0;
@@ -74,6 +77,11 @@ export class Compressor implements ChainProcessor<CompressorParams> {
   private link = 1;
   private mix = 1;
   private makeupGain = 1;
+  /** Make-up (dB) and mix (0…1) as they glide; `makeupGain`, `mix` hold their targets. */
+  private readonly makeupRamp = new ParamRamp(0);
+  private readonly mixRamp = new ParamRamp(1);
+  private makeupArr = new Float64Array(0);
+  private mixArr = new Float64Array(0);
   private maxBlock = 0;
   /** Per channel: x_L, then y_L, of the current chunk. */
   private xL: Float64Array[] = [];
@@ -102,6 +110,8 @@ export class Compressor implements ChainProcessor<CompressorParams> {
     this.link = params.stereoLinkPct / 100;
     this.mix = params.mixPct / 100;
     this.makeupGain = dbToAmp(params.makeupDb);
+    this.makeupRamp.setTarget(params.makeupDb, this.sampleRate === 0);
+    this.mixRamp.setTarget(this.mix, this.sampleRate === 0);
     if (this.sampleRate > 0) {
       this.detector.setTimes(params.attackMs, params.releaseMs, this.sampleRate);
       if (hpfChanged) this.sidechain.setSection(0, highpassCoefs(this.sampleRate, params.sidechainHpfHz));
@@ -115,6 +125,10 @@ export class Compressor implements ChainProcessor<CompressorParams> {
     this.maxBlock = spec.maxBlockFrames;
     this.xL = Array.from({ length: spec.channels }, () => new Float64Array(spec.maxBlockFrames));
     this.maxL = new Float64Array(spec.maxBlockFrames);
+    this.makeupArr = new Float64Array(spec.maxBlockFrames);
+    this.mixArr = new Float64Array(spec.maxBlockFrames);
+    this.makeupRamp.setRampFrames(GLIDE_SECONDS * spec.sampleRate);
+    this.mixRamp.setRampFrames(GLIDE_SECONDS * spec.sampleRate);
     this.detector.resize(spec.channels);
     this.detector.setTimes(this.params.attackMs, this.params.releaseMs, spec.sampleRate);
     this.sidechain.resize(spec.channels);
@@ -145,12 +159,17 @@ export class Compressor implements ChainProcessor<CompressorParams> {
     const nch = this.channels;
     const curve = this.curve;
     const kneeStartAmp = this.kneeStartAmp;
+    const gliding = this.makeupRamp.moving || this.mixRamp.moving;
+    if (gliding) {
+      this.makeupRamp.fill(this.makeupArr, n);
+      this.mixRamp.fill(this.mixArr, n);
+    }
     // 1. Side-chain high-pass and gain computer: x_L per channel.
     const xLs = this.xL;
     if (nch === 2) this.sidechain.filterStereo(block[0]!, block[1]!, off, n, xLs[0]!, xLs[1]!);
     else for (let ch = 0; ch < nch; ch++) this.sidechain.filterBlock(ch, block[ch]!, off, n, xLs[ch]!);
     if (nch === 2 && this.link === 1) {
-      this.linkedStereo(block, off, n);
+      this.linkedStereo(block, off, n, gliding);
       return;
     }
     const kneeStartDb = curve.kneeStartDb;
@@ -202,7 +221,8 @@ export class Compressor implements ChainProcessor<CompressorParams> {
       const y = this.xL[ch]!;
       this.detector.run(ch, y, n);
       const x = block[ch]!;
-      if (mix === 1) {
+      if (gliding) this.glidingGain(x, off, y, n);
+      else if (mix === 1) {
         for (let i = 0; i < n; i++) {
           const yL = y[i]!;
           const g = yL === 0 ? makeupGain : Math.exp((makeupDb - yL) * NEPER_PER_DB);
@@ -224,7 +244,7 @@ export class Compressor implements ChainProcessor<CompressorParams> {
    * detector and one gain serve both channels. Channel 1's detector state is kept equal to channel
    * 0's, so a later change of the link continues from the right state.
    */
-  private linkedStereo(block: readonly SampleBuffer[], off: number, n: number): void {
+  private linkedStereo(block: readonly SampleBuffer[], off: number, n: number, gliding: boolean): void {
     const curve = this.curve;
     const kneeStartAmp = this.kneeStartAmp;
     const kneeStartDb = curve.kneeStartDb;
@@ -257,6 +277,11 @@ export class Compressor implements ChainProcessor<CompressorParams> {
     const makeupGain = this.makeupGain;
     const x0 = block[0]!;
     const x1 = block[1]!;
+    if (gliding) {
+      this.glidingGain(x0, off, y, n);
+      this.glidingGain(x1, off, y, n);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const yL = y[i]!;
       const g = yL === 0 ? makeupGain : Math.exp((makeupDb - yL) * NEPER_PER_DB);
@@ -266,7 +291,26 @@ export class Compressor implements ChainProcessor<CompressorParams> {
     }
   }
 
+  /**
+   * x[off + i] ·= the gain of y_L[i] with the make-up and mix of frame i (the glide's values, filled
+   * for this chunk): per sample the same arithmetic as the settled loops, so a glide that ends inside
+   * a chunk leaves the rest of it exactly as they would.
+   */
+  private glidingGain(x: SampleBuffer, off: number, y: Float64Array, n: number): void {
+    const makeup = this.makeupArr;
+    const mixes = this.mixArr;
+    for (let i = 0; i < n; i++) {
+      const yL = y[i]!;
+      const mk = makeup[i]!;
+      const g = yL === 0 ? dbToAmp(mk) : Math.exp((mk - yL) * NEPER_PER_DB);
+      const m = mixes[i]!;
+      x[off + i] = x[off + i]! * (m === 1 ? g : 1 + m * (g - 1));
+    }
+  }
+
   reset(): void {
+    this.makeupRamp.snap();
+    this.mixRamp.snap();
     this.detector.reset();
     this.sidechain.reset();
     this.lastReduction = 0;

@@ -1,6 +1,7 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
+import { GLIDE_SECONDS, ParamRamp } from "../paramRamp";
 import { DecoupledPeakDetector, ENVELOPE_FLOOR_DB } from "./envelope";
 import { DB_PER_NEPER, dbToAmp, GainCurve, NEPER_PER_DB } from "./gainComputer";
 import { LinearPhaseLowpass } from "./linearPhaseSplit";
@@ -52,6 +53,9 @@ export function assertDeesserParams(p: DeesserParams): void {
  * Both modes delay the audio by D = ceil(DEESSER_DELAY_MS·fs/1000) frames (the split filter's
  * half-length; `latencyFrames`), which also gives the detector D frames of look-ahead. With no
  * reduction (g = 1) the output is the delayed input exactly, and the split filter is not computed.
+ * Live edits: a change of mode crossfades the two outputs over GLIDE_SECONDS, and a new frequency
+ * the split filter's low band (old taps → new taps), per sample; the side-chain filter, threshold
+ * and range act through the detector, whose attack and release smooth the gain.
  */
 export class Deesser implements ChainProcessor<DeesserParams> {
   private params: DeesserParams = { ...DEESSER_DEFAULTS };
@@ -59,6 +63,11 @@ export class Deesser implements ChainProcessor<DeesserParams> {
   private channels = 0;
   private delay = 0;
   private split: LinearPhaseLowpass | null = null;
+  /** The split filter a new frequency crossfades to (then the two swap). */
+  private splitNext: LinearPhaseLowpass | null = null;
+  private readonly splitFade = new ParamRamp(0);
+  private splitFadeArr = new Float64Array(0);
+  private lowNext = new Float64Array(0);
   private readonly sidechain = new BiquadCascade(2);
   private readonly curve = new GainCurve(-30, Infinity, DEESSER_KNEE_DB);
   private readonly detector = new DecoupledPeakDetector(1);
@@ -78,6 +87,9 @@ export class Deesser implements ChainProcessor<DeesserParams> {
   /** Per channel: the side-chain signal of the current chunk. */
   private scratch: Float64Array[] = [];
   private lastReduction = 0;
+  /** Share of the wide output (0: split, 1: wide), gliding on a change of mode. */
+  private readonly wideness = new ParamRamp(0);
+  private widenessArr = new Float64Array(0);
 
   constructor(params?: DeesserParams) {
     if (params) this.setParams(params);
@@ -99,10 +111,18 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     this.params.thresholdDb = params.thresholdDb;
     this.params.rangeDb = params.rangeDb;
     this.params.mode = params.mode;
+    this.wideness.setTarget(params.mode === "wide" ? 1 : 0, this.sampleRate === 0);
     this.curve.set(params.thresholdDb, Infinity, DEESSER_KNEE_DB);
     this.kneeStartAmp = dbToAmp(this.curve.kneeStartDb);
     this.fullAmp = dbToAmp(Math.max(this.curve.kneeEndDb, params.thresholdDb + params.rangeDb)) * (1 + 1e-9);
-    if (this.sampleRate > 0 && freqChanged) this.designFilters();
+    if (this.sampleRate > 0 && freqChanged) {
+      this.designSidechain();
+      // Crossfade the low band to the new split (from wherever an unfinished crossfade stands).
+      if (this.splitFade.moving) this.split!.mixFrom(this.splitNext!, this.splitFade.current);
+      this.splitNext!.design(this.sampleRate, params.freqHz);
+      this.splitFade.snap(0);
+      this.splitFade.setTarget(1);
+    }
   }
 
   prepare(spec: ProcessSpec): void {
@@ -111,11 +131,17 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     this.channels = spec.channels;
     this.delay = Math.ceil((DEESSER_DELAY_MS * spec.sampleRate) / 1000);
     this.split = new LinearPhaseLowpass(this.delay);
+    this.splitNext = new LinearPhaseLowpass(this.delay);
+    this.splitFade.setRampFrames(GLIDE_SECONDS * spec.sampleRate);
+    this.splitFadeArr = new Float64Array(spec.maxBlockFrames);
+    this.lowNext = new Float64Array(spec.maxBlockFrames);
     this.lin = Array.from({ length: spec.channels }, () => new Float64Array(2 * this.delay + spec.maxBlockFrames));
     this.maxBlock = spec.maxBlockFrames;
     this.scratch = Array.from({ length: spec.channels }, () => new Float64Array(spec.maxBlockFrames));
     this.gains = new Float64Array(spec.maxBlockFrames);
     this.low = new Float64Array(spec.maxBlockFrames);
+    this.widenessArr = new Float64Array(spec.maxBlockFrames);
+    this.wideness.setRampFrames(GLIDE_SECONDS * spec.sampleRate);
     this.sidechain.resize(spec.channels);
     this.detector.setTimes(DEESSER_ATTACK_MS, DEESSER_RELEASE_MS, spec.sampleRate);
     this.designFilters();
@@ -123,8 +149,12 @@ export class Deesser implements ChainProcessor<DeesserParams> {
   }
 
   private designFilters(): void {
+    this.split!.design(this.sampleRate, this.params.freqHz);
+    this.designSidechain();
+  }
+
+  private designSidechain(): void {
     const fs = this.sampleRate;
-    this.split!.design(fs, this.params.freqHz);
     this.sidechain.setSection(0, highpassCoefs(fs, this.params.freqHz, BUTTERWORTH4_Q[0]));
     this.sidechain.setSection(1, highpassCoefs(fs, this.params.freqHz, BUTTERWORTH4_Q[1]));
   }
@@ -175,7 +205,9 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     const bA = 1 - aA;
     let y1 = det.getState(0, 0);
     let yL = det.getState(0, 1);
-    const wide = this.params.mode === "wide";
+    const fading = this.wideness.moving;
+    if (fading) this.wideness.fill(this.widenessArr, n);
+    const wide = !fading && this.wideness.current === 1;
     const s0 = sc[0]!;
     const s1 = nch > 1 ? sc[1]! : s0;
     const gains = this.gains;
@@ -212,10 +244,29 @@ export class Deesser implements ChainProcessor<DeesserParams> {
     }
     // 4. Output: the delayed input where the gain is 1, else g·x (wide) or lp + g·(x − lp) (split).
     const low = this.low;
+    const v = this.widenessArr;
+    const splitFading = this.splitFade.moving;
+    if (splitFading) this.splitFade.fill(this.splitFadeArr, n);
     for (let ch = 0; ch < nch; ch++) {
       const h = lin[ch]!;
       const y = block[ch]!;
-      if (!wide && lo <= hi) this.split!.applyBlock(h, lo, hi + 1, low);
+      if (!wide && lo <= hi) {
+        this.split!.applyBlock(h, lo, hi + 1, low);
+        if (splitFading) this.mixLow(h, lo, hi + 1);
+      }
+      if (fading) {
+        // The two outputs mixed (each by the formula below, so the ends of the fade match them).
+        for (let i = 0; i < n; i++) {
+          const gi = gains[i]!;
+          const xd = h[i + d]!;
+          const w = v[i]!;
+          if (gi === 1) y[off + i] = xd;
+          else if (w === 1) y[off + i] = gi * xd;
+          else if (w === 0) y[off + i] = xd - (1 - gi) * (xd - low[i]!);
+          else y[off + i] = (1 - w) * (xd - (1 - gi) * (xd - low[i]!)) + w * (gi * xd);
+        }
+        continue;
+      }
       for (let i = 0; i < n; i++) {
         const gi = gains[i]!;
         const xd = h[i + d]!;
@@ -225,11 +276,34 @@ export class Deesser implements ChainProcessor<DeesserParams> {
       }
     }
     det.setState(0, y1, yL);
+    if (splitFading && !this.splitFade.moving) this.swapSplit();
     // 5. Keep the last 2D input frames as the next chunk's history.
     for (let ch = 0; ch < nch; ch++) lin[ch]!.copyWithin(0, n, n + d2);
   }
 
+  /** low[i] ← the crossfade of the current split's low band (in `low`) and the next one's, i ∈ [from, to). */
+  private mixLow(h: Float64Array, from: number, to: number): void {
+    const low = this.low;
+    const next = this.lowNext;
+    const w = this.splitFadeArr;
+    this.splitNext!.applyBlock(h, from, to, next);
+    for (let i = from; i < to; i++) {
+      const wi = w[i]!;
+      low[i] = wi === 1 ? next[i]! : (1 - wi) * low[i]! + wi * next[i]!;
+    }
+  }
+
+  /** The crossfade to the next split is over: it becomes the split. */
+  private swapSplit(): void {
+    const s = this.split;
+    this.split = this.splitNext;
+    this.splitNext = s;
+  }
+
   reset(): void {
+    this.wideness.snap();
+    if (this.splitFade.moving) this.swapSplit();
+    this.splitFade.snap();
     for (const r of this.lin) r.fill(0);
     this.sidechain.reset();
     this.detector.reset();

@@ -74,9 +74,11 @@ export function lookaheadFrames(lookaheadMs: number, sampleRate: number): number
  *
  * Latency: fixed at prepare, round(MAX_LOOKAHEAD_MS·fs/1000) + 16 + GUARD_FRAMES frames (the 16 are
  * the detector's 8-sample look-ahead plus the hold's 8 on the other side). A shorter look-ahead only
- * starts the gain ramp later; the delay does not change. Changing look-ahead, ceiling or link
- * rebuilds the gain path from the stored detector history (O(look-ahead), no allocation); a lower
- * ceiling also applies to the samples already in the guard, so it holds from the next output sample.
+ * starts the gain ramp later; the delay does not change. Changing look-ahead, link or lowering the
+ * ceiling rebuilds the gain path from the stored detector history (O(look-ahead), no allocation); a
+ * lower ceiling also applies to the samples already in the guard, so it holds from the next output
+ * sample — a deliberate step in the gain when the limiter was working, the one live edit that is
+ * not smoothed. A higher ceiling keeps the gain path as it is: the gain rises with the release.
  * Switching `truePeak` on takes effect for peaks entering the detector from then on (the guard
  * enforces true peaks at once).
  */
@@ -144,6 +146,11 @@ export class Limiter implements ChainProcessor<LimiterParams> {
       p.ceilingDbtp !== params.ceilingDbtp ||
       p.lookaheadMs !== params.lookaheadMs ||
       p.stereoLinkPct !== params.stereoLinkPct;
+    // A higher ceiling alone needs no rebuild: the gain path releases towards it (no jump, no click).
+    const raisedOnly =
+      params.ceilingDbtp > p.ceilingDbtp &&
+      p.lookaheadMs === params.lookaheadMs &&
+      p.stereoLinkPct === params.stereoLinkPct;
     p.ceilingDbtp = params.ceilingDbtp;
     p.releaseMs = params.releaseMs;
     p.lookaheadMs = params.lookaheadMs;
@@ -157,7 +164,7 @@ export class Limiter implements ChainProcessor<LimiterParams> {
     }
     if (pathChanged) {
       this.configurePath();
-      this.replay();
+      if (!raisedOnly) this.replay();
     }
   }
 

@@ -40,6 +40,17 @@ export class LinearPhaseLowpass {
   }
 
   /**
+   * Taps ← (1 − w)·taps + w·other's taps (same delay). The filter is linear in its taps, so this is
+   * the crossfade of the two filters' outputs at weight w, frozen: a live edit that interrupts a
+   * crossfade continues from it without a jump.
+   */
+  mixFrom(other: LinearPhaseLowpass, w: number): void {
+    const h = this.half;
+    const o = other.half;
+    for (let k = 0; k < h.length; k++) h[k] = (1 - w) * h[k]! + w * o[k]!;
+  }
+
+  /**
    * Σ h·x over b[at … at + 2D] (the low band at the centre sample b[at + D]): the centre tap, then
    * the pairs k = 0 … D − 1 in order — the order of `applyBlock`, so both give the same bits.
    */

@@ -2,6 +2,7 @@ import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
 import { MultibandSplitter } from "../filters/linkwitzRiley";
+import { framesToTick, GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 import { DecoupledPeakDetector } from "./envelope";
 import { DB_PER_NEPER, dbToAmp, GainCurve, NEPER_PER_DB } from "./gainComputer";
 
@@ -101,6 +102,36 @@ export function assertMultibandParams(p: MultibandParams): void {
 }
 
 /**
+ * One configuration of the band split: the splitter, a detector per band, and the band signals and
+ * gains of the current run. The processor holds two, so that a change of the band count can run
+ * the old and the new configuration side by side while it crossfades.
+ */
+interface BandSplit {
+  readonly splitter: MultibandSplitter;
+  bandCount: number;
+  readonly detectors: DecoupledPeakDetector[];
+  /** bufs[ch][b]: the band signals of the current run. */
+  readonly bufs: Float64Array[][];
+  /** Per band: x_L, then y_L, then the gain, of the current run. */
+  readonly gains: Float64Array[];
+  /** Per channel: the summed output of the current run (while crossfading). */
+  readonly out: Float64Array[];
+  readonly reduction: Float64Array;
+}
+
+function bandSplit(channels: number, frames: number): BandSplit {
+  return {
+    splitter: new MultibandSplitter(MAX_BANDS, channels),
+    bandCount: MAX_BANDS,
+    detectors: [0, 1, 2, 3].map(() => new DecoupledPeakDetector(1)),
+    bufs: Array.from({ length: channels }, () => Array.from({ length: MAX_BANDS }, () => new Float64Array(frames))),
+    gains: Array.from({ length: MAX_BANDS }, () => new Float64Array(frames)),
+    out: Array.from({ length: channels }, () => new Float64Array(frames)),
+    reduction: new Float64Array(MAX_BANDS),
+  };
+}
+
+/**
  * Three- or four-band compressor. The Linkwitz–Riley splitter of ../filters/linkwitzRiley.ts
  * (LR4 crossovers with allpass compensation: the bands sum to an allpass, flat in magnitude) feeds
  * one compressor per band: x_G = 20·log10 of the band's peak over the channels (stereo linked),
@@ -108,8 +139,13 @@ export function assertMultibandParams(p: MultibandParams): void {
  * Eq. (17), gain 10^((G_b − y_L)/20); the output is the sum of the bands. With ratio 1 and 0 dB
  * gains the output is the splitter's allpass sum exactly. No latency.
  *
- * Crossovers are sorted ascending (band 1 is always the lowest); changing the band count resets
- * the splitter (it is a different filter).
+ * Crossovers are sorted ascending (band 1 is always the lowest).
+ *
+ * Live edits: band gains glide over GLIDE_SECONDS, linearly in dB, per sample; crossovers glide in
+ * log, one step per tick of GLIDE_TICK_FRAMES frames with the splitter's coefficients interpolated in
+ * between; a new band count (a different splitter) starts a second configuration from zero state
+ * (detectors from the old ones) and crossfades to it over GLIDE_SECONDS. Threshold, ratio and times
+ * act through the detectors, which smooth the gain already.
  */
 export class Multiband implements ChainProcessor<MultibandParams> {
   readonly latencyFrames = 0;
@@ -117,20 +153,26 @@ export class Multiband implements ChainProcessor<MultibandParams> {
   private sampleRate = 0;
   private channels = 0;
   private maxBlock = 0;
-  private bandCount = 4;
-  private splitter: MultibandSplitter | null = null;
-  /** bufs[ch][b]: the band signals of the current block. */
-  private bufs: Float64Array[][] = [];
+  /** The configuration that plays, and the one a band-count change crossfades to. */
+  private split: BandSplit | null = null;
+  private spare: BandSplit | null = null;
+  private fading = false;
+  private readonly fade = new ParamRamp(0);
+  private fadeArr = new Float64Array(0);
   private readonly curves = [new GainCurve(), new GainCurve(), new GainCurve(), new GainCurve()];
-  private readonly detectors = [0, 1, 2, 3].map(() => new DecoupledPeakDetector(1));
   private readonly kneeStartAmp = new Float64Array(MAX_BANDS);
+  /** Band gains (dB) as they glide; gainDb, gainLin hold their targets. */
+  private readonly gainRamps = [0, 1, 2, 3].map(() => new ParamRamp(0));
   private readonly gainDb = new Float64Array(MAX_BANDS);
   private readonly gainLin = new Float64Array(MAX_BANDS);
-  /** Per band: x_L, then y_L, then the gain, of the current chunk. */
-  private gains: Float64Array[] = [];
+  private gainArrs: Float64Array[] = [];
+  /** ln of crossover1Hz … crossover3Hz as they glide. */
+  private readonly xRamps = [0, 1, 2].map(() => new ParamRamp(0));
   private readonly crossovers3 = [0, 0];
   private readonly crossovers4 = [0, 0, 0];
-  private readonly reduction = new Float64Array(MAX_BANDS);
+  private input: Float64Array[] = [];
+  private time = 0;
+  private active = false;
 
   constructor(params?: MultibandParams) {
     if (params) this.setParams(params);
@@ -138,25 +180,29 @@ export class Multiband implements ChainProcessor<MultibandParams> {
 
   /** The current gain reduction in dB (≥ 0), the largest over the bands. */
   get gainReductionDb(): number {
+    const sp = this.split;
     let r = 0;
-    for (let b = 0; b < this.bandCount; b++) r = Math.max(r, this.reduction[b]!);
+    if (sp) for (let b = 0; b < sp.bandCount; b++) r = Math.max(r, sp.reduction[b]!);
     return r;
   }
 
   /** The current gain reduction of band `b` (0-based) in dB (≥ 0). */
   bandReductionDb(b: number): number {
-    return this.reduction[b] ?? 0;
+    return this.split?.reduction[b] ?? 0;
   }
 
   setParams(params: MultibandParams): void {
     assertMultibandParams(params);
     Object.assign(this.params, params);
-    this.bandCount = params.bands === "3" ? 3 : 4;
+    const now = this.sampleRate === 0;
     this.setBand(0, params.b1ThresholdDb, params.b1Ratio, params.b1AttackMs, params.b1ReleaseMs, params.b1GainDb);
     this.setBand(1, params.b2ThresholdDb, params.b2Ratio, params.b2AttackMs, params.b2ReleaseMs, params.b2GainDb);
     this.setBand(2, params.b3ThresholdDb, params.b3Ratio, params.b3AttackMs, params.b3ReleaseMs, params.b3GainDb);
     this.setBand(3, params.b4ThresholdDb, params.b4Ratio, params.b4AttackMs, params.b4ReleaseMs, params.b4GainDb);
-    if (this.sampleRate > 0) this.configureSplitter();
+    this.xRamps[0]!.setTarget(Math.log(params.crossover1Hz), now);
+    this.xRamps[1]!.setTarget(Math.log(params.crossover2Hz), now);
+    this.xRamps[2]!.setTarget(Math.log(params.crossover3Hz), now);
+    this.active = !now;
   }
 
   private setBand(b: number, thresholdDb: number, ratio: number, attackMs: number, releaseMs: number, gainDb: number) {
@@ -164,7 +210,11 @@ export class Multiband implements ChainProcessor<MultibandParams> {
     this.kneeStartAmp[b] = dbToAmp(this.curves[b]!.kneeStartDb);
     this.gainDb[b] = gainDb;
     this.gainLin[b] = dbToAmp(gainDb);
-    if (this.sampleRate > 0) this.detectors[b]!.setTimes(attackMs, releaseMs, this.sampleRate);
+    this.gainRamps[b]!.setTarget(gainDb, this.sampleRate === 0);
+    if (this.sampleRate > 0) {
+      this.split!.detectors[b]!.setTimes(attackMs, releaseMs, this.sampleRate);
+      this.spare!.detectors[b]!.setTimes(attackMs, releaseMs, this.sampleRate);
+    }
   }
 
   prepare(spec: ProcessSpec): void {
@@ -172,67 +222,92 @@ export class Multiband implements ChainProcessor<MultibandParams> {
     this.sampleRate = spec.sampleRate;
     this.channels = spec.channels;
     this.maxBlock = spec.maxBlockFrames;
-    this.splitter = new MultibandSplitter(MAX_BANDS, spec.channels);
-    this.gains = Array.from({ length: MAX_BANDS }, () => new Float64Array(spec.maxBlockFrames));
-    this.bufs = Array.from({ length: spec.channels }, () =>
-      Array.from({ length: MAX_BANDS }, () => new Float64Array(spec.maxBlockFrames)),
-    );
+    this.split = bandSplit(spec.channels, spec.maxBlockFrames);
+    this.spare = bandSplit(spec.channels, spec.maxBlockFrames);
+    this.gainArrs = Array.from({ length: MAX_BANDS }, () => new Float64Array(spec.maxBlockFrames));
+    this.input = Array.from({ length: spec.channels }, () => new Float64Array(spec.maxBlockFrames));
+    this.fadeArr = new Float64Array(GLIDE_TICK_FRAMES);
+    for (const r of this.gainRamps) r.setRampFrames(GLIDE_SECONDS * spec.sampleRate);
+    const ticks = glideTicks(spec.sampleRate);
+    for (const r of this.xRamps) r.setRampFrames(ticks);
+    this.fade.setRampFrames(ticks * GLIDE_TICK_FRAMES);
     this.setParams(this.params);
     this.reset();
-  }
-
-  private configureSplitter(): void {
-    const p = this.params;
-    if (this.bandCount === 3) {
-      const c = this.crossovers3;
-      c[0] = Math.min(p.crossover1Hz, p.crossover2Hz);
-      c[1] = Math.max(p.crossover1Hz, p.crossover2Hz);
-      this.splitter!.configure(this.sampleRate, c);
-    } else {
-      const c = this.crossovers4;
-      c[0] = p.crossover1Hz;
-      c[1] = p.crossover2Hz;
-      c[2] = p.crossover3Hz;
-      // Three-element insertion sort, in place.
-      for (let i = 1; i < 3; i++) {
-        for (let j = i; j > 0 && c[j - 1]! > c[j]!; j--) {
-          const tmp = c[j]!;
-          c[j] = c[j - 1]!;
-          c[j - 1] = tmp;
-        }
-      }
-      this.splitter!.configure(this.sampleRate, c);
-    }
   }
 
   process(block: readonly SampleBuffer[], frames: number = block[0]?.length ?? 0): void {
     if (this.channels === 0) throw new DspError("INVALID_STATE", "Multiband.process called before prepare");
     assertBlock(block, frames, this.channels);
-    if (frames <= this.maxBlock) {
-      this.processChunk(block, frames);
+    if (!this.active && frames <= this.maxBlock) {
+      this.run(block, frames);
+      this.time += frames;
       return;
     }
-    // Larger than promised at prepare: split (allocates views; not the real-time path).
-    for (let off = 0; off < frames; off += this.maxBlock) {
-      const n = Math.min(this.maxBlock, frames - off);
-      this.processChunk(
-        block.map((c) => c.subarray(off, off + n)),
-        n,
-      );
+    // Runs between ticks, or chunks of maxBlockFrames: the input is copied, so nothing allocates.
+    for (let off = 0; off < frames; ) {
+      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
+      let n = Math.min(this.maxBlock, frames - off);
+      if (this.active) n = Math.min(n, framesToTick(this.time));
+      for (let ch = 0; ch < this.channels; ch++) {
+        const x = block[ch]!;
+        const v = this.input[ch]!;
+        for (let i = 0; i < n; i++) v[i] = x[off + i]!;
+      }
+      this.run(this.input, n);
+      for (let ch = 0; ch < this.channels; ch++) {
+        const x = block[ch]!;
+        const v = this.input[ch]!;
+        for (let i = 0; i < n; i++) x[off + i] = v[i]!;
+      }
+      off += n;
+      this.time += n;
+    }
+  }
+
+  /** One run of `frames` frames in place (through a Float64 copy when not at the block's start). */
+  private run(block: readonly SampleBuffer[], frames: number): void {
+    const sp = this.split!;
+    // Bit b: band b's gain glides in this run (its values are in gainArrs[b]).
+    let gliding = 0;
+    for (let b = 0; b < MAX_BANDS; b++) {
+      if (!this.gainRamps[b]!.moving) continue;
+      this.gainRamps[b]!.fill(this.gainArrs[b]!, frames);
+      gliding |= 1 << b;
+    }
+    if (!this.fading) {
+      this.splitAndGain(sp, block, frames, gliding);
+      this.sum(sp, block, frames);
+      sp.splitter.endRun(frames);
+      return;
+    }
+    const next = this.spare!;
+    this.splitAndGain(sp, block, frames, gliding);
+    this.splitAndGain(next, block, frames, gliding);
+    this.sum(sp, sp.out, frames);
+    this.sum(next, next.out, frames);
+    sp.splitter.endRun(frames);
+    next.splitter.endRun(frames);
+    const w = this.fadeArr;
+    this.fade.fill(w, frames);
+    for (let ch = 0; ch < this.channels; ch++) {
+      const y = block[ch]!;
+      const a = sp.out[ch]!;
+      const b = next.out[ch]!;
+      for (let i = 0; i < frames; i++) y[i] = (1 - w[i]!) * a[i]! + w[i]! * b[i]!;
     }
   }
 
   /**
    * Split, then per band (a tight loop each, state and constants in locals): level, Eq. (4),
-   * Eq. (17), gain; then the sum.
+   * Eq. (17), gain.
    */
-  private processChunk(block: readonly SampleBuffer[], frames: number): void {
+  private splitAndGain(sp: BandSplit, block: readonly SampleBuffer[], frames: number, gliding: number): void {
     const nch = this.channels;
-    const nb = this.bandCount;
-    const bufs = this.bufs;
-    const splitter = this.splitter!;
+    const nb = sp.bandCount;
+    const bufs = sp.bufs;
+    const splitter = sp.splitter;
     for (let ch = 0; ch < nch; ch++) splitter.process(ch, block[ch]!, frames, bufs[ch]!);
-    const gains = this.gains;
+    const gains = sp.gains;
     for (let b = 0; b < nb; b++) {
       const g = gains[b]!;
       const curve = this.curves[b]!;
@@ -261,9 +336,19 @@ export class Multiband implements ChainProcessor<MultibandParams> {
         }
         g[i] = xL;
       }
-      const det = this.detectors[b]!;
+      const det = sp.detectors[b]!;
       det.run(0, g, frames);
-      this.reduction[b] = det.value(0);
+      sp.reduction[b] = det.value(0);
+      if (gliding & (1 << b)) {
+        // The same arithmetic per sample as below, so a glide that ends inside a run leaves the rest
+        // of it exactly as the settled loop would.
+        const gdb = this.gainArrs[b]!;
+        for (let i = 0; i < frames; i++) {
+          const yL = g[i]!;
+          g[i] = yL === 0 ? dbToAmp(gdb[i]!) : Math.exp((gdb[i]! - yL) * NEPER_PER_DB);
+        }
+        continue;
+      }
       const gainDb = this.gainDb[b]!;
       const gainLin = this.gainLin[b]!;
       for (let i = 0; i < frames; i++) {
@@ -271,13 +356,19 @@ export class Multiband implements ChainProcessor<MultibandParams> {
         g[i] = yL === 0 ? gainLin : Math.exp((gainDb - yL) * NEPER_PER_DB);
       }
     }
+  }
+
+  /** Σ_b gain_b·band_b of `sp` into `out`. */
+  private sum(sp: BandSplit, out: readonly SampleBuffer[], frames: number): void {
+    const nb = sp.bandCount;
+    const gains = sp.gains;
     const g0 = gains[0]!;
     const g1 = gains[1]!;
     const g2 = gains[2]!;
     const g3 = gains[3]!;
-    for (let ch = 0; ch < nch; ch++) {
-      const bb = bufs[ch]!;
-      const y = block[ch]!;
+    for (let ch = 0; ch < this.channels; ch++) {
+      const bb = sp.bufs[ch]!;
+      const y = out[ch]!;
       const x0 = bb[0]!;
       const x1 = bb[1]!;
       const x2 = bb[2]!;
@@ -290,9 +381,90 @@ export class Multiband implements ChainProcessor<MultibandParams> {
     }
   }
 
+  /** One tick: crossovers step, a finished crossfade ends, a new band count starts one. */
+  private tick(): void {
+    if (this.fading && !this.fade.moving) {
+      const old = this.split!;
+      this.split = this.spare;
+      this.spare = old;
+      this.fading = false;
+    }
+    const sp = this.split!;
+    sp.splitter.land();
+    this.spare!.splitter.land();
+    const moved = this.xRamps[0]!.moving || this.xRamps[1]!.moving || this.xRamps[2]!.moving;
+    if (moved) for (const r of this.xRamps) r.next();
+    const bands = this.params.bands === "3" ? 3 : 4;
+    if (bands !== sp.bandCount && !this.fading) {
+      const next = this.spare!;
+      next.bandCount = bands;
+      next.splitter.configure(this.sampleRate, this.crossovers(bands));
+      next.splitter.reset();
+      for (let b = 0; b < MAX_BANDS; b++) {
+        const from = sp.detectors[Math.min(b, sp.bandCount - 1)]!;
+        next.detectors[b]!.setState(0, from.getState(0, 0), from.getState(0, 1));
+      }
+      this.fade.snap(0);
+      this.fade.setTarget(1);
+      this.fading = true;
+    } else if (moved) {
+      sp.splitter.glideTo(this.sampleRate, this.crossovers(sp.bandCount));
+      if (this.fading) this.spare!.splitter.glideTo(this.sampleRate, this.crossovers(this.spare!.bandCount));
+    }
+    const x = this.xRamps;
+    this.active =
+      this.fading ||
+      bands !== this.split!.bandCount ||
+      this.split!.splitter.isGliding ||
+      x[0]!.moving ||
+      x[1]!.moving ||
+      x[2]!.moving;
+  }
+
+  /** The crossovers of a `bands`-band split at their current values, sorted ascending. */
+  private crossovers(bands: number): number[] {
+    const x = this.xRamps;
+    const p = this.params;
+    const f1 = x[0]!.moving ? Math.exp(x[0]!.current) : p.crossover1Hz;
+    const f2 = x[1]!.moving ? Math.exp(x[1]!.current) : p.crossover2Hz;
+    const f3 = x[2]!.moving ? Math.exp(x[2]!.current) : p.crossover3Hz;
+    if (bands === 3) {
+      const c = this.crossovers3;
+      c[0] = Math.min(f1, f2);
+      c[1] = Math.max(f1, f2);
+      return c;
+    }
+    const c = this.crossovers4;
+    c[0] = f1;
+    c[1] = f2;
+    c[2] = f3;
+    // Three-element insertion sort, in place.
+    for (let i = 1; i < 3; i++) {
+      for (let j = i; j > 0 && c[j - 1]! > c[j]!; j--) {
+        const tmp = c[j]!;
+        c[j] = c[j - 1]!;
+        c[j - 1] = tmp;
+      }
+    }
+    return c;
+  }
+
   reset(): void {
-    this.splitter?.reset();
-    for (const d of this.detectors) d.reset();
-    this.reduction.fill(0);
+    if (this.split) {
+      // Every parameter at its target at once, zero state.
+      for (const r of [...this.gainRamps, ...this.xRamps]) r.snap();
+      const sp = this.split;
+      sp.bandCount = this.params.bands === "3" ? 3 : 4;
+      sp.splitter.configure(this.sampleRate, this.crossovers(sp.bandCount));
+      for (const s of [sp, this.spare!]) {
+        s.splitter.reset();
+        for (const d of s.detectors) d.reset();
+        s.reduction.fill(0);
+      }
+      this.fading = false;
+      this.fade.snap(0);
+      this.time = 0;
+      this.active = false;
+    }
   }
 }

@@ -155,6 +155,26 @@ export class Oversampler {
     for (const p of this.pad) p.fill(0);
   }
 
+  /**
+   * Takes the factor and every filter state of `other` (built with the same maximum factor and
+   * prepared alike), without allocating: a second oversampler that continues exactly where `other`
+   * stands, for a crossfade to another curve or factor.
+   */
+  copyStateFrom(other: Oversampler): void {
+    if (other.maxFactor !== this.maxFactor || other.channels !== this.channels || other.maxFrames !== this.maxFrames) {
+      throw new DspError("INVALID_ARGUMENT", "copyStateFrom needs an oversampler of the same shape");
+    }
+    this.factorValue = other.factorValue;
+    this.padLength = other.padLength;
+    for (let s = 0; s < this.upBuf.length; s++) {
+      for (let c = 0; c < this.channels; c++) {
+        this.upBuf[s]![c]!.set(other.upBuf[s]![c]!);
+        this.downBuf[s]![c]!.set(other.downBuf[s]![c]!);
+      }
+    }
+    for (let c = 0; c < this.channels; c++) this.pad[c]!.set(other.pad[c]!);
+  }
+
   reset(): void {
     for (let s = 0; s < this.upBuf.length; s++) this.resetStage(s);
     for (const p of this.pad) p.fill(0);

@@ -1,7 +1,7 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
-import { ParamRamp } from "./paramRamp";
+import { framesToTick, GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 
 /** The `reverb` module's parameters (packages/chain moduleSpecs). */
 export interface ReverbParams {
@@ -43,7 +43,6 @@ const DIFFUSER_GAIN = 0.6;
  */
 const WET_NORM = 0.4;
 const MAX_PRE_DELAY_MS = 100;
-const RAMP_SECONDS = 0.02;
 /**
  * Recursive states below this (−600 dB) are set to exact 0: they never reach subnormal numbers
  * (slow on x86), and a decayed tail ends in true silence instead of a limit cycle at the bottom of
@@ -106,7 +105,12 @@ export function onePoleForGain(gain: number, omega: number): number {
  * odd (decorrelated), then width scales the side: wetL/R = M ± (width/100)·S. Mono runs the stereo
  * network on the one channel and outputs the mid. Output: y = x + (mixPct/100)·wet: the dry signal
  * keeps its full level (a send-style mix), so mix 0 returns the input exactly. No latency.
- * Mix and width glide over 20 ms; other changes apply at once (a pre-delay change jumps the wet).
+ *
+ * Live edits: mix and width glide over GLIDE_SECONDS, per sample. Decay, damping and low cut glide
+ * over GLIDE_SECONDS in log, one step per tick of GLIDE_TICK_FRAMES frames of this processor's frame
+ * counter (the loop and high-pass coefficients are recomputed per step: small steps, inside the
+ * recursion, do not click). A new pre-delay crossfades from the old read position to the new one
+ * over GLIDE_SECONDS (no pitch glide, as moving the read position smoothly would give).
  */
 export class Reverb implements ChainProcessor<ReverbParams> {
   readonly latencyFrames = 0;
@@ -123,6 +127,17 @@ export class Reverb implements ChainProcessor<ReverbParams> {
   private preMask = 0;
   private prePos = 0;
   private preDelay = 0;
+  /** The pre-delay a change crossfades to, and the crossfade. */
+  private preDelayNext = 0;
+  private readonly preFade = new ParamRamp(0);
+  private preFading = false;
+  private readonly preFadeArr = new Float64Array(GLIDE_TICK_FRAMES);
+  /** ln of decayS, dampingHz, lowCutHz as they glide. */
+  private readonly decay = new ParamRamp(0);
+  private readonly damping = new ParamRamp(0);
+  private readonly lowCut = new ParamRamp(0);
+  private time = 0;
+  private active = false;
   // High-pass (TDF-II) coefficients and [s1, s2] per channel.
   private hb0 = 1;
   private hb1 = 0;
@@ -165,7 +180,10 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     const immediate = this.channels === 0;
     this.mix.setTarget((p.mixPct / 100) * WET_NORM, immediate);
     this.width.setTarget(p.widthPct / 100, immediate);
-    if (this.sampleRate > 0) this.updateCoefficients();
+    this.decay.setTarget(Math.log(p.decayS), immediate);
+    this.damping.setTarget(Math.log(p.dampingHz), immediate);
+    this.lowCut.setTarget(Math.log(p.lowCutHz), immediate);
+    this.active = !immediate;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -177,7 +195,10 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     this.maxFrames = spec.maxBlockFrames;
     this.mixArr = new Float64Array(spec.maxBlockFrames);
     this.widthArr = new Float64Array(spec.maxBlockFrames);
-    for (const r of [this.mix, this.width]) r.setRampFrames(RAMP_SECONDS * fs);
+    for (const r of [this.mix, this.width]) r.setRampFrames(GLIDE_SECONDS * fs);
+    const ticks = glideTicks(fs);
+    for (const r of [this.decay, this.damping, this.lowCut]) r.setRampFrames(ticks);
+    this.preFade.setRampFrames(ticks * GLIDE_TICK_FRAMES);
     const preSize = pow2AtLeast(Math.ceil((MAX_PRE_DELAY_MS / 1000) * fs) + 1);
     this.pre = [new Float64Array(preSize), new Float64Array(preSize)];
     this.preMask = preSize - 1;
@@ -189,16 +210,22 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     this.lineSize = pow2AtLeast(Math.max(...this.lineLen) + 1);
     this.lineMask = this.lineSize - 1;
     this.lines = new Float64Array(LINES * this.lineSize);
-    this.updateCoefficients();
     this.reset();
   }
 
+  private preDelayFrames(): number {
+    return Math.round((this.params.preDelayMs / 1000) * this.sampleRate);
+  }
+
+  /** High-pass and loop filters at the current (gliding, or exact settled) decay, damping and low cut. */
   private updateCoefficients(): void {
     const fs = this.sampleRate;
     const p = this.params;
-    this.preDelay = Math.round((p.preDelayMs / 1000) * fs);
+    const decayS = this.decay.moving ? Math.exp(this.decay.current) : p.decayS;
+    const dampingHz = this.damping.moving ? Math.exp(this.damping.current) : p.dampingHz;
+    const lowCutHz = this.lowCut.moving ? Math.exp(this.lowCut.current) : p.lowCutHz;
     // RBJ Audio EQ Cookbook high-pass, Q = 1/√2 (Butterworth).
-    const w = (2 * Math.PI * Math.min(p.lowCutHz, 0.45 * fs)) / fs;
+    const w = (2 * Math.PI * Math.min(lowCutHz, 0.45 * fs)) / fs;
     const cw = Math.cos(w);
     const alpha = Math.sin(w) / Math.SQRT2;
     const a0 = 1 + alpha;
@@ -207,16 +234,49 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     this.hb2 = this.hb0;
     this.ha1 = (-2 * cw) / a0;
     this.ha2 = (1 - alpha) / a0;
-    const wd = (2 * Math.PI * Math.min(p.dampingHz, 0.45 * fs)) / fs;
+    const wd = (2 * Math.PI * Math.min(dampingHz, 0.45 * fs)) / fs;
     for (let i = 0; i < LINES; i++) {
-      const g = 10 ** ((-3 * this.lineLen[i]!) / (fs * p.decayS));
+      const g = 10 ** ((-3 * this.lineLen[i]!) / (fs * decayS));
       const b = onePoleForGain(g, wd);
       this.loopB[i] = b;
       this.loopK[i] = (1 - b) * g;
     }
   }
 
+  /** One tick: decay, damping and low cut take a step; a pre-delay crossfade ends or starts. */
+  private tick(): void {
+    if (this.preFading && !this.preFade.moving) {
+      this.preDelay = this.preDelayNext;
+      this.preFading = false;
+    }
+    const target = this.preDelayFrames();
+    if (!this.preFading && target !== this.preDelay) {
+      this.preDelayNext = target;
+      this.preFade.snap(0);
+      this.preFade.setTarget(1);
+      this.preFading = true;
+    }
+    const moved = this.decay.moving || this.damping.moving || this.lowCut.moving;
+    if (moved) {
+      this.decay.next();
+      this.damping.next();
+      this.lowCut.next();
+      this.updateCoefficients();
+    }
+    this.active = this.preFading || this.decay.moving || this.damping.moving || this.lowCut.moving;
+  }
+
   reset(): void {
+    if (this.sampleRate > 0) {
+      // Every parameter at its target at once.
+      for (const r of [this.decay, this.damping, this.lowCut]) r.snap();
+      this.preDelay = this.preDelayFrames();
+      this.preFading = false;
+      this.preFade.snap(0);
+      this.updateCoefficients();
+      this.time = 0;
+      this.active = false;
+    }
     for (const b of this.pre) b.fill(0);
     for (const b of this.diff) b.fill(0);
     this.lines.fill(0);
@@ -235,6 +295,17 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     if (frames > this.maxFrames) {
       throw new DspError("INVALID_ARGUMENT", `frames=${frames} exceeds maxBlockFrames=${this.maxFrames}`);
     }
+    for (let off = 0; off < frames; ) {
+      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
+      const n = this.active ? Math.min(frames - off, framesToTick(this.time)) : frames - off;
+      this.render(block, off, n);
+      off += n;
+      this.time += n;
+    }
+  }
+
+  /** Frames [off, off + frames) of the block. */
+  private render(block: readonly SampleBuffer[], off: number, frames: number): void {
     this.mix.fill(this.mixArr, frames);
     this.width.fill(this.widthArr, frames);
     const xl = block[0]!;
@@ -246,6 +317,10 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     const preR = this.pre[1]!;
     const preMask = this.preMask;
     const preDelay = this.preDelay;
+    const preDelayNext = this.preDelayNext;
+    const preFading = this.preFading;
+    const preW = this.preFadeArr;
+    if (preFading) this.preFade.fill(preW, frames);
     let prePos = this.prePos;
     const hs = this.hpState;
     const { hb0, hb1, hb2, ha1, ha2 } = this;
@@ -286,13 +361,18 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     let pos = this.linePos;
     const s = 1 / Math.sqrt(LINES);
     for (let n = 0; n < frames; n++) {
-      const inL = xl[n]!;
-      const inR = xr[n]!;
+      const inL = xl[off + n]!;
+      const inR = xr[off + n]!;
       // Pre-delay.
       preL[prePos] = inL;
       preR[prePos] = inR;
       let l = preL[(prePos - preDelay) & preMask]!;
       let r = preR[(prePos - preDelay) & preMask]!;
+      if (preFading) {
+        const w = preW[n]!;
+        l = (1 - w) * l + w * preL[(prePos - preDelayNext) & preMask]!;
+        r = (1 - w) * r + w * preR[(prePos - preDelayNext) & preMask]!;
+      }
       prePos = (prePos + 1) & preMask;
       // High-pass, transposed direct form II.
       let y = hb0 * l + hl1;
@@ -388,10 +468,10 @@ export class Reverb implements ChainProcessor<ReverbParams> {
       const mid = 0.5 * (wetL + wetR);
       if (stereo) {
         const side = 0.5 * (wetL - wetR) * widthArr[n]!;
-        xl[n] = inL + m * (mid + side);
-        xr[n] = inR + m * (mid - side);
+        xl[off + n] = inL + m * (mid + side);
+        xr[off + n] = inR + m * (mid - side);
       } else {
-        xl[n] = inL + m * mid;
+        xl[off + n] = inL + m * mid;
       }
     }
     this.prePos = prePos;

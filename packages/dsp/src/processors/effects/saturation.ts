@@ -2,8 +2,8 @@ import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import { dbToGain } from "../../units";
 import type { ChainProcessor } from "../chainProcessor";
+import { framesToTick, GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 import { type OversampleFactor, Oversampler } from "./oversampler";
-import { ParamRamp } from "./paramRamp";
 
 /** The `saturation` module's parameters (packages/chain moduleSpecs). */
 export interface SaturationParams {
@@ -61,10 +61,10 @@ const SOFT_KNEE = 1.5;
 const SOFT_C = 4 / 27;
 /** Corner of the DC blocker after the tube curve (its even harmonics include DC). */
 const DC_BLOCK_HZ = 5;
-/** Parameter glide time. */
-const RAMP_SECONDS = 0.02;
 /** Frames per internal pass: keeps the oversampled buffers (≤ 8 × this) in cache. */
 const CHUNK = 1024;
+/** Frames a new factor's path runs before the crossfade to it starts: twice the latency, whole ticks. */
+const SWITCH_PRIME_FRAMES = 5 * GLIDE_TICK_FRAMES;
 
 /**
  * The three memoryless curves, all with f(0) = 0 and f'(0) = 1 (unity small-signal gain, so a low
@@ -92,16 +92,33 @@ export function saturationCurve(character: SaturationParams["character"], u: num
  *
  * Latency L = the ×8 oversampler's round trip (71 frames), whatever `oversample` is: smaller factors
  * are padded, so switching the factor never moves the signal in time. The dry path is delayed by L.
- * Drive, mix and output glide over 20 ms; the character and the factor switch at once (the factor
- * switch restarts the stages it starts using: a short discontinuity in the wet path).
+ *
+ * Live edits: drive, mix and output glide over GLIDE_SECONDS, per sample. A new character or factor
+ * runs a second wet path (its own oversampler, a copy of the first one's state; the stages a higher
+ * factor starts to use start from silence) and crossfades the wet signal to it over GLIDE_SECONDS,
+ * starting on a tick of GLIDE_TICK_FRAMES frames of this processor's frame counter; for a new factor
+ * the fade waits SWITCH_PRIME_FRAMES, until the new path's restarted stages have filled.
  *
  * Levels at drive 0 dB, mix 100 %: a −20 dBFS sine comes out with the 3rd harmonic at −62 dB (tape),
  * −69 dB (soft), and with a 2nd harmonic at −40 dB (tube); see the tests.
  */
 export class Saturation implements ChainProcessor<SaturationParams> {
   readonly latencyFrames: number;
-  private readonly os = new Oversampler(8);
+  private os = new Oversampler(8);
   private character: SaturationParams["character"] = "tape";
+  /** The wet path a switch crossfades to, and the settings it runs. */
+  private osNext = new Oversampler(8);
+  private characterNext: SaturationParams["character"] = "tape";
+  private targetCharacter: SaturationParams["character"] = "tape";
+  private targetFactor: OversampleFactor = 4;
+  private readonly fade = new ParamRamp(0);
+  private fading = false;
+  private fadeArr = new Float64Array(0);
+  private wetNext = new Float64Array(0);
+  private dcNext = new Float64Array(0);
+  private fadeFrames = 1;
+  private time = 0;
+  private active = false;
   private readonly drive = new ParamRamp(1);
   private readonly mix = new ParamRamp(1);
   private readonly outGain = new ParamRamp(1);
@@ -140,9 +157,12 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     this.drive.setTarget(dbToGain(p.driveDb), immediate);
     this.mix.setTarget(p.mixPct / 100, immediate);
     this.outGain.setTarget(dbToGain(p.outputDb), immediate);
-    if (p.character === "tube" && this.character !== "tube") this.dc.fill(0);
-    this.character = p.character;
-    this.os.setFactor(factor as OversampleFactor);
+    this.targetCharacter = p.character;
+    this.targetFactor = factor as OversampleFactor;
+    if (immediate) {
+      this.character = p.character;
+      this.os.setFactor(this.targetFactor);
+    } else this.active = true;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -150,8 +170,10 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     this.channels = spec.channels;
     this.maxFrames = spec.maxBlockFrames;
     this.os.prepare(spec.channels, Math.min(CHUNK, spec.maxBlockFrames));
-    const ramp = RAMP_SECONDS * spec.sampleRate;
+    this.osNext.prepare(spec.channels, Math.min(CHUNK, spec.maxBlockFrames));
+    const ramp = GLIDE_SECONDS * spec.sampleRate;
     for (const r of [this.drive, this.mix, this.outGain]) r.setRampFrames(ramp);
+    this.fadeFrames = glideTicks(spec.sampleRate) * GLIDE_TICK_FRAMES;
     this.dcR = 1 - (2 * Math.PI * DC_BLOCK_HZ) / spec.sampleRate;
     const n = Math.min(CHUNK, spec.maxBlockFrames);
     this.driveArr = new Float64Array(n);
@@ -162,10 +184,21 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     this.dryDelayed = new Float64Array(n);
     this.dryLine = Array.from({ length: spec.channels }, () => new Float64Array(this.latencyFrames));
     this.dc = new Float64Array(2 * spec.channels);
+    this.dcNext = new Float64Array(2 * spec.channels);
+    this.wetNext = new Float64Array(n);
+    this.fadeArr = new Float64Array(n);
     this.reset();
   }
 
   reset(): void {
+    if (this.character !== this.targetCharacter || this.os.factor !== this.targetFactor || this.fading) {
+      this.character = this.targetCharacter;
+      this.os.setFactor(this.targetFactor);
+    }
+    this.fading = false;
+    this.fade.snap(0);
+    this.time = 0;
+    this.active = false;
     this.os.reset();
     for (const l of this.dryLine) l.fill(0);
     this.dc.fill(0);
@@ -178,7 +211,43 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     if (frames > this.maxFrames) {
       throw new DspError("INVALID_ARGUMENT", `frames=${frames} exceeds maxBlockFrames=${this.maxFrames}`);
     }
-    for (let off = 0; off < frames; off += CHUNK) this.processChunk(block, off, Math.min(CHUNK, frames - off));
+    for (let off = 0; off < frames; ) {
+      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
+      let n = Math.min(CHUNK, frames - off);
+      if (this.active) n = Math.min(n, framesToTick(this.time));
+      this.processChunk(block, off, n);
+      off += n;
+      this.time += n;
+    }
+  }
+
+  /** On a tick: a finished crossfade makes the new path the path; a pending switch starts one. */
+  private tick(): void {
+    if (this.fading && !this.fade.moving) {
+      const os = this.os;
+      this.os = this.osNext;
+      this.osNext = os;
+      const dc = this.dc;
+      this.dc = this.dcNext;
+      this.dcNext = dc;
+      this.character = this.characterNext;
+      this.fading = false;
+    }
+    const pending = this.targetCharacter !== this.character || this.targetFactor !== this.os.factor;
+    if (pending && !this.fading) {
+      const prime = this.targetFactor === this.os.factor ? 0 : SWITCH_PRIME_FRAMES;
+      this.osNext.copyStateFrom(this.os);
+      this.osNext.setFactor(this.targetFactor);
+      this.characterNext = this.targetCharacter;
+      if (this.character === "tube" && this.characterNext === "tube") this.dcNext.set(this.dc);
+      else this.dcNext.fill(0);
+      // From −prime/N: the weight max(0, ·) stays 0 while the new path primes, then rises over N frames.
+      this.fade.snap(-prime / this.fadeFrames);
+      this.fade.setRampFrames(this.fadeFrames + prime);
+      this.fade.setTarget(1);
+      this.fading = true;
+    }
+    this.active = this.fading;
   }
 
   /** Frames [off, off + frames) of every channel, frames ≤ CHUNK. */
@@ -200,6 +269,8 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     }
     const factor = this.os.factor;
     const wet = this.wet;
+    const fading = this.fading;
+    if (fading) this.fade.fill(this.fadeArr, frames);
     const lineLen = this.latencyFrames;
     const delayed = this.dryDelayed;
     for (let ch = 0; ch < this.channels; ch++) {
@@ -208,7 +279,8 @@ export class Saturation implements ChainProcessor<SaturationParams> {
       if (steadyDrive) shapeSteady(this.character, top, drive[0]!, frames * factor, factor);
       else shapeGliding(this.character, top, drive, frames, factor);
       this.os.downsample(ch, frames, wet);
-      if (this.character === "tube") this.dcBlock(ch, wet, frames);
+      if (this.character === "tube") this.dcBlock(this.dc, ch, wet, frames);
+      if (fading) this.mixNextPath(ch, x, off, frames, drive, steadyDrive);
       // delayed ← [line, x[off … off+frames−L)], line ← the last L inputs (block copies).
       const line = this.dryLine[ch]!;
       if (frames >= lineLen) {
@@ -224,19 +296,43 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     }
   }
 
-  /** One-pole DC blocker y[n] = x[n] − x[n−1] + R·y[n−1], R = 1 − 2π·5 Hz/fs. */
-  private dcBlock(ch: number, x: Float64Array, frames: number): void {
+  /** wet ← the crossfade of this path's wet signal and the next path's (weights in fadeArr). */
+  private mixNextPath(
+    ch: number,
+    x: SampleBuffer,
+    off: number,
+    frames: number,
+    drive: Float64Array,
+    steadyDrive: boolean,
+  ): void {
+    const os = this.osNext;
+    const next = this.wetNext;
+    const top = os.upsample(ch, x, frames, off);
+    if (steadyDrive) shapeSteady(this.characterNext, top, drive[0]!, frames * os.factor, os.factor);
+    else shapeGliding(this.characterNext, top, drive, frames, os.factor);
+    os.downsample(ch, frames, next);
+    if (this.characterNext === "tube") this.dcBlock(this.dcNext, ch, next, frames);
+    const wet = this.wet;
+    const w = this.fadeArr;
+    for (let i = 0; i < frames; i++) {
+      const wi = w[i]!;
+      if (wi > 0) wet[i] = wi === 1 ? next[i]! : (1 - wi) * wet[i]! + wi * next[i]!;
+    }
+  }
+
+  /** One-pole DC blocker y[n] = x[n] − x[n−1] + R·y[n−1], R = 1 − 2π·5 Hz/fs; state [x1, y1] per channel. */
+  private dcBlock(dc: Float64Array, ch: number, x: Float64Array, frames: number): void {
     const r = this.dcR;
-    let x1 = this.dc[2 * ch]!;
-    let y1 = this.dc[2 * ch + 1]!;
+    let x1 = dc[2 * ch]!;
+    let y1 = dc[2 * ch + 1]!;
     for (let i = 0; i < frames; i++) {
       const v = x[i]!;
       y1 = v - x1 + r * y1;
       x1 = v;
       x[i] = y1;
     }
-    this.dc[2 * ch] = x1;
-    this.dc[2 * ch + 1] = y1;
+    dc[2 * ch] = x1;
+    dc[2 * ch + 1] = y1;
   }
 }
 

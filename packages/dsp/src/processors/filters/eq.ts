@@ -1,8 +1,9 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
+import { framesToTick, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 import { designEqSection, EQ_BAND_TYPES, type EqBandType, isIdentityBand } from "./eqSection";
-import { runSection, SECTION_COEFS, SECTION_STATE } from "./section";
+import { GlidingCascade } from "./glidingCascade";
 
 /** Which signal an EQ band acts on (the chain's EQ_BAND_MODES). */
 export type EqBandMode = "stereo" | "mid" | "side";
@@ -84,9 +85,11 @@ export function defaultEqParams(): EqParams {
   return p as unknown as EqParams;
 }
 
-/** Chain flags per band: which of the mid (or mono) and side chains the band filters. */
+/** Chain flags per band: which of the mid (or mono) and side chains the band filters (bit = chain index). */
 const ACTS_ON_MID = 1;
 const ACTS_ON_SIDE = 2;
+const MID = 0;
+const SIDE = 1;
 const MODE_CHAINS: Record<EqBandMode, number> = {
   stereo: ACTS_ON_MID | ACTS_ON_SIDE,
   mid: ACTS_ON_MID,
@@ -102,23 +105,38 @@ const CHUNK = 2048;
  * linearity), mid bands M only, side bands S only. Mono input is the mid: stereo and mid bands act,
  * side bands do nothing. Bands that are off, and 0 dB bells and shelves, are skipped; with no band
  * left the EQ does not touch the audio at all. Float64 state and buffers, latency 0.
+ *
+ * Live edits (`setParams` after `prepare`) do not click. Frequency and Q glide over GLIDE_SECONDS
+ * linearly in log, gain linearly in dB, stepping once per tick of GLIDE_TICK_FRAMES frames counted
+ * from this processor's frame counter; each step is a new matched design (a design costs ≈ 15 µs,
+ * so per-sample designs would cost too much), and the coefficients move linearly from one design
+ * to the next in between (`GlidingCascade`). A change of type, mode or on/off, and a gain reaching
+ * or leaving 0 dB (where a band drops out), crossfades the band from its old section to the new one
+ * over GLIDE_SECONDS. Before `prepare`, parameters apply at once.
  */
 export class EqProcessor implements ChainProcessor<EqParams> {
   readonly latencyFrames = 0;
   private sampleRate = 0;
   private channels = 0;
+  /** The parameters as set (the targets of the glides). */
   private readonly types: EqBandType[] = new Array<EqBandType>(EQ_BAND_COUNT).fill("bell");
   private readonly freqs = new Float64Array(EQ_BAND_COUNT);
   private readonly gains = new Float64Array(EQ_BAND_COUNT);
   private readonly qs = new Float64Array(EQ_BAND_COUNT);
-  /** Requested chains per band (MODE_CHAINS, 0 when off or identity). */
-  private readonly chains = new Uint8Array(EQ_BAND_COUNT);
-  /** Chains each band ran with last time coefficients were computed (to zero newly used state). */
-  private readonly running = new Uint8Array(EQ_BAND_COUNT);
-  private readonly designed = new Uint8Array(EQ_BAND_COUNT);
-  private readonly coefs = new Float64Array(EQ_BAND_COUNT * SECTION_COEFS);
-  /** Per band: [mid s1, mid s2, side s1, side s2]. */
-  private readonly state = new Float64Array(EQ_BAND_COUNT * 2 * SECTION_STATE);
+  /** MODE_CHAINS of the band's mode, 0 when it is off. */
+  private readonly modeChains = new Uint8Array(EQ_BAND_COUNT);
+  /** The type the band's section is designed as. */
+  private readonly designedTypes: EqBandType[] = new Array<EqBandType>(EQ_BAND_COUNT).fill("bell");
+  /** Gliding values: ln f, gain in dB, ln Q. */
+  private readonly freqRamps = Array.from({ length: EQ_BAND_COUNT }, () => new ParamRamp(0));
+  private readonly gainRamps = Array.from({ length: EQ_BAND_COUNT }, () => new ParamRamp(0));
+  private readonly qRamps = Array.from({ length: EQ_BAND_COUNT }, () => new ParamRamp(0));
+  /** One section per band, on the mid (chain 0) and side (chain 1) signals. */
+  private readonly bands = Array.from({ length: EQ_BAND_COUNT }, () => new GlidingCascade(1, 2));
+  /** Frames processed since prepare or reset: ticks fall on its multiples of GLIDE_TICK_FRAMES. */
+  private time = 0;
+  /** Something glides, crossfades or waits for a tick. */
+  private active = false;
   private mid = new Float64Array(0);
   private side = new Float64Array(0);
 
@@ -139,21 +157,18 @@ export class EqProcessor implements ChainProcessor<EqParams> {
       assertInRange(params[GAIN_KEYS[k]!], -60, 60, GAIN_KEYS[k]!);
       assertInRange(params[Q_KEYS[k]!], 0.01, 100, Q_KEYS[k]!);
     }
+    const now = this.sampleRate === 0;
     for (let k = 0; k < EQ_BAND_COUNT; k++) {
-      const type = params[TYPE_KEYS[k]!];
-      const freq = params[FREQ_KEYS[k]!];
-      const gain = params[GAIN_KEYS[k]!];
-      const q = params[Q_KEYS[k]!];
-      if (type !== this.types[k] || freq !== this.freqs[k] || gain !== this.gains[k] || q !== this.qs[k]) {
-        this.types[k] = type;
-        this.freqs[k] = freq;
-        this.gains[k] = gain;
-        this.qs[k] = q;
-        this.designed[k] = 0;
-      }
-      this.chains[k] = params[ON_KEYS[k]!] && !isIdentityBand(type, gain) ? MODE_CHAINS[params[MODE_KEYS[k]!]] : 0;
+      this.types[k] = params[TYPE_KEYS[k]!];
+      this.freqs[k] = params[FREQ_KEYS[k]!];
+      this.gains[k] = params[GAIN_KEYS[k]!];
+      this.qs[k] = params[Q_KEYS[k]!];
+      this.modeChains[k] = params[ON_KEYS[k]!] ? MODE_CHAINS[params[MODE_KEYS[k]!]] : 0;
+      this.freqRamps[k]!.setTarget(Math.log(this.freqs[k]!), now);
+      this.gainRamps[k]!.setTarget(this.gains[k]!, now);
+      this.qRamps[k]!.setTarget(Math.log(this.qs[k]!), now);
     }
-    if (this.sampleRate > 0) this.update();
+    this.active = !now;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -164,84 +179,125 @@ export class EqProcessor implements ChainProcessor<EqParams> {
     const n = Math.min(spec.maxBlockFrames, CHUNK);
     this.mid = new Float64Array(n);
     this.side = new Float64Array(n);
-    this.designed.fill(0);
-    this.running.fill(0);
-    this.update();
+    const ticks = glideTicks(spec.sampleRate);
+    for (const r of [...this.freqRamps, ...this.gainRamps, ...this.qRamps]) r.setRampFrames(ticks);
+    for (const b of this.bands) b.prepare(spec.sampleRate);
+    this.settle();
   }
 
   process(block: readonly SampleBuffer[], frames: number = block[0]?.length ?? 0): void {
     if (this.channels === 0) throw new DspError("INVALID_STATE", "EqProcessor.process called before prepare");
     assertBlock(block, frames, this.channels);
-    const mask = this.channels === 1 ? ACTS_ON_MID : ACTS_ON_MID | ACTS_ON_SIDE;
-    let any = 0;
-    for (let k = 0; k < EQ_BAND_COUNT; k++) any |= this.running[k]! & mask;
-    if (any === 0) return;
-    const m = this.mid;
-    const s = this.side;
-    const l = block[0]!;
-    if (this.channels === 1) {
-      for (let off = 0; off < frames; off += m.length) {
-        const n = Math.min(m.length, frames - off);
-        for (let i = 0; i < n; i++) m[i] = l[off + i]!;
-        this.filter(m, n, ACTS_ON_MID, 0);
-        for (let i = 0; i < n; i++) l[off + i] = m[i]!;
-      }
-      return;
-    }
-    const r = block[1]!;
-    for (let off = 0; off < frames; off += m.length) {
-      const n = Math.min(m.length, frames - off);
-      for (let i = 0; i < n; i++) {
-        const a = l[off + i]!;
-        const b = r[off + i]!;
-        m[i] = (a + b) * 0.5;
-        s[i] = (a - b) * 0.5;
-      }
-      this.filter(m, n, ACTS_ON_MID, 0);
-      this.filter(s, n, ACTS_ON_SIDE, SECTION_STATE);
-      for (let i = 0; i < n; i++) {
-        const a = m[i]!;
-        const b = s[i]!;
-        l[off + i] = a + b;
-        r[off + i] = a - b;
-      }
+    for (let off = 0; off < frames; ) {
+      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
+      let n = Math.min(this.mid.length, frames - off);
+      if (this.active) n = Math.min(n, framesToTick(this.time));
+      this.run(block, off, n);
+      off += n;
+      this.time += n;
     }
   }
 
   reset(): void {
-    this.state.fill(0);
+    this.settle();
   }
 
-  /** Runs every band that acts on `chain` over buf[0…n), in band order. */
-  private filter(buf: Float64Array, n: number, chain: number, stateOffset: number): void {
-    for (let k = 0; k < EQ_BAND_COUNT; k++) {
-      if ((this.running[k]! & chain) === 0) continue;
-      runSection(buf, n, this.coefs, k * SECTION_COEFS, this.state, k * 2 * SECTION_STATE + stateOffset);
+  /** Frames [off, off + n) of the block, with the bands as they stand. */
+  private run(block: readonly SampleBuffer[], off: number, n: number): void {
+    const bands = this.bands;
+    const mask = this.channels === 1 ? ACTS_ON_MID : ACTS_ON_MID | ACTS_ON_SIDE;
+    let any = 0;
+    for (const b of bands) {
+      b.beginRun(n);
+      any |= (b.busy ? ACTS_ON_MID | ACTS_ON_SIDE : b.chainMask) & mask;
     }
-  }
-
-  /** Designs changed bands; a band that starts filtering a chain starts it from zero state. */
-  private update(): void {
-    for (let k = 0; k < EQ_BAND_COUNT; k++) {
-      const want = this.chains[k]!;
-      if (want !== 0 && this.designed[k] === 0) {
-        const f0 = this.freqs[k]!;
-        designEqSection(
-          this.coefs,
-          k * SECTION_COEFS,
-          this.types[k]!,
-          this.sampleRate,
-          f0,
-          this.gains[k]!,
-          this.qs[k]!,
-        );
-        this.designed[k] = 1;
+    if (any !== 0) {
+      const m = this.mid;
+      const s = this.side;
+      const l = block[0]!;
+      if (this.channels === 1) {
+        for (let i = 0; i < n; i++) m[i] = l[off + i]!;
+        for (const b of bands) b.run(MID, m, n);
+        for (let i = 0; i < n; i++) l[off + i] = m[i]!;
+      } else {
+        const r = block[1]!;
+        for (let i = 0; i < n; i++) {
+          const a = l[off + i]!;
+          const c = r[off + i]!;
+          m[i] = (a + c) * 0.5;
+          s[i] = (a - c) * 0.5;
+        }
+        for (const b of bands) b.run(MID, m, n);
+        for (const b of bands) b.run(SIDE, s, n);
+        for (let i = 0; i < n; i++) {
+          const a = m[i]!;
+          const c = s[i]!;
+          l[off + i] = a + c;
+          r[off + i] = a - c;
+        }
       }
-      const started = want & ~this.running[k]!;
-      const so = k * 2 * SECTION_STATE;
-      if (started & ACTS_ON_MID) this.state.fill(0, so, so + SECTION_STATE);
-      if (started & ACTS_ON_SIDE) this.state.fill(0, so + SECTION_STATE, so + 2 * SECTION_STATE);
-      this.running[k] = want;
     }
+    for (const b of bands) b.endRun(n);
+  }
+
+  /** Every parameter at its target at once, zero state (prepare, reset). */
+  private settle(): void {
+    for (let k = 0; k < EQ_BAND_COUNT; k++) {
+      this.freqRamps[k]!.snap();
+      this.gainRamps[k]!.snap();
+      this.qRamps[k]!.snap();
+      const want = this.wantedChains(k);
+      const band = this.bands[k]!;
+      band.set(want === 0 ? 0 : 1, want);
+      this.designedTypes[k] = this.types[k]!;
+      if (want !== 0) this.design(k, band.coefs);
+    }
+    this.time = 0;
+    this.active = false;
+  }
+
+  /** One tick of the glides: every band takes a step and starts what its new values need. */
+  private tick(): void {
+    let active = false;
+    for (let k = 0; k < EQ_BAND_COUNT; k++) {
+      const band = this.bands[k]!;
+      const fr = this.freqRamps[k]!;
+      const gr = this.gainRamps[k]!;
+      const qr = this.qRamps[k]!;
+      band.tick();
+      const moved = fr.moving || gr.moving || qr.moving;
+      if (moved) {
+        fr.next();
+        gr.next();
+        qr.next();
+      }
+      const want = this.wantedChains(k);
+      if (want === 0 && band.chainMask === 0) this.designedTypes[k] = this.types[k]!;
+      const same = want === band.chainMask && (want === 0 || this.designedTypes[k] === this.types[k]);
+      if (!(same || band.switching)) {
+        band.beginSwitch(want === 0 ? 0 : 1, want, this.designedTypes[k] === this.types[k]);
+        this.designedTypes[k] = this.types[k]!;
+        if (want !== 0) this.design(k, band.coefs);
+      } else if (moved && band.chainMask !== 0) {
+        this.design(k, band.next);
+        band.glide();
+      }
+      active ||= !same || band.busy || fr.moving || gr.moving || qr.moving;
+    }
+    this.active = active;
+  }
+
+  /** The chains band k should filter now: none when off, or a bell or shelf at (gliding) 0 dB. */
+  private wantedChains(k: number): number {
+    return isIdentityBand(this.types[k]!, this.gainRamps[k]!.current) ? 0 : this.modeChains[k]!;
+  }
+
+  /** Designs band k at its current (gliding, or exact settled) values into `out`. */
+  private design(k: number, out: Float64Array): void {
+    const fr = this.freqRamps[k]!;
+    const qr = this.qRamps[k]!;
+    const f0 = fr.moving ? Math.exp(fr.current) : this.freqs[k]!;
+    const q = qr.moving ? Math.exp(qr.current) : this.qs[k]!;
+    designEqSection(out, 0, this.types[k]!, this.sampleRate, f0, this.gainRamps[k]!.current, q);
   }
 }

@@ -80,25 +80,35 @@ describe("HighpassProcessor", () => {
     expect(one).toEqual(sizes[0]!.map((c) => c.subarray(0, 3000)));
   });
 
-  it("reset() gives the same output as a fresh processor; a new slope restarts the state", () => {
-    const input = randomBlock(2000);
+  it("reset() gives the same output as a fresh processor; a live slope change crossfades to the new cascade", () => {
+    const input = randomBlock(8000);
     const p = new HighpassProcessor({ freqHz: 60, slope: "24" });
     p.prepare(spec);
     const a = input.map((c) => c.slice());
-    p.process(a, 2000);
+    p.process(a, 8000);
     p.reset();
     const b = input.map((c) => c.slice());
-    p.process(b, 2000);
+    p.process(b, 8000);
     expect(b).toEqual(a);
 
-    p.setParams({ freqHz: 60, slope: "12" });
-    const c = input.map((ch) => ch.slice());
-    p.process(c, 2000);
     const fresh = new HighpassProcessor({ freqHz: 60, slope: "12" });
     fresh.prepare(spec);
     const d = input.map((ch) => ch.slice());
-    fresh.process(d, 2000);
-    expect(c).toEqual(d);
+    fresh.process(d, 8000);
+    // Mid-stream: the old cascade fades out over 20 ms; after it (and the old state's decay) the
+    // output is the new slope's.
+    p.setParams({ freqHz: 60, slope: "12" });
+    const c = input.map((ch) => ch.slice());
+    p.process(c, 8000);
+    expect(c[0]!.subarray(0, 500)).not.toEqual(d[0]!.subarray(0, 500));
+    for (let ch = 0; ch < 2; ch++) {
+      for (let i = 6000; i < 8000; i++) expect(c[ch]![i]).toBeCloseTo(d[ch]![i]!, 6);
+    }
+    // reset() lands every change at once: the output is a fresh processor's.
+    p.reset();
+    const e = input.map((ch) => ch.slice());
+    p.process(e, 8000);
+    expect(e).toEqual(d);
   });
 
   it("refuses unknown slopes and process before prepare", () => {

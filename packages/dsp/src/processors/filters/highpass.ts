@@ -2,8 +2,10 @@ import type { BiquadCoefs } from "../../biquad";
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
+import { framesToTick, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 import { butterworthQs, designButterworth, MAX_BILINEAR_RATIO } from "./butterworth";
-import { loadCoefs, runSection, SECTION_COEFS, SECTION_STATE } from "./section";
+import { GlidingCascade } from "./glidingCascade";
+import { loadCoefs, SECTION_COEFS } from "./section";
 
 /** Slope of the subsonic filter in dB/octave: Butterworth order 2, 4 or 8. */
 export type HighpassSlope = "12" | "24" | "48";
@@ -15,6 +17,8 @@ export interface HighpassParams {
 }
 
 const MAX_SECTIONS = 4;
+/** Chain mask of the cascade: every channel. */
+const ALL_CHANNELS = -1;
 /** Frames per pass over the Float64 scratch buffer. */
 const CHUNK = 2048;
 /** Section Qs per slope (Butterworth order 2, 4, 8; see `butterworthQs`). */
@@ -36,74 +40,113 @@ export function subsonicSections(sampleRate: number, freqHz: number, slope: High
   return qs.map((_, k) => loadCoefs(c, k * SECTION_COEFS));
 }
 
-/** DC / subsonic high-pass: cascaded Butterworth sections, Float64 state, in place, latency 0. */
+/**
+ * DC / subsonic high-pass: cascaded Butterworth sections, Float64 state, in place, latency 0.
+ * Live edits: the frequency glides over GLIDE_SECONDS, linearly in log, one step per tick of
+ * GLIDE_TICK_FRAMES frames with the coefficients interpolated in between; a new slope is a new
+ * cascade, crossfaded from the old one over GLIDE_SECONDS (`GlidingCascade`).
+ */
 export class HighpassProcessor implements ChainProcessor<HighpassParams> {
   readonly latencyFrames = 0;
   private params: HighpassParams;
   private sampleRate = 0;
   private channels = 0;
-  private sections = 0;
-  private slope: HighpassSlope | null = null;
-  private readonly coefs = new Float64Array(MAX_SECTIONS * SECTION_COEFS);
-  private state = new Float64Array(0);
+  private cascade = new GlidingCascade(MAX_SECTIONS, 1);
+  /** The slope the cascade is designed for. */
+  private slope: HighpassSlope;
+  /** ln freqHz as it glides. */
+  private readonly freq = new ParamRamp(0);
+  private time = 0;
+  private active = false;
   private scratch = new Float64Array(0);
 
   constructor(params: HighpassParams = { freqHz: 20, slope: "24" }) {
-    this.params = { ...params };
     this.check(params);
+    this.params = { ...params };
+    this.slope = params.slope;
+    this.freq.setTarget(Math.log(params.freqHz), true);
   }
 
   setParams(params: HighpassParams): void {
     this.check(params);
     this.params.freqHz = params.freqHz;
     this.params.slope = params.slope;
-    if (this.sampleRate > 0) this.design();
+    const now = this.sampleRate === 0;
+    this.freq.setTarget(Math.log(params.freqHz), now);
+    this.active = !now;
   }
 
   prepare(spec: ProcessSpec): void {
     assertSpec(spec);
     this.sampleRate = spec.sampleRate;
     this.channels = spec.channels;
-    this.state = new Float64Array(spec.channels * MAX_SECTIONS * SECTION_STATE);
+    this.cascade = new GlidingCascade(MAX_SECTIONS, spec.channels);
+    this.cascade.prepare(spec.sampleRate);
+    this.freq.setRampFrames(glideTicks(spec.sampleRate));
     this.scratch = new Float64Array(Math.min(spec.maxBlockFrames, CHUNK));
-    this.slope = null;
-    this.design();
+    this.settle();
   }
 
   process(block: readonly SampleBuffer[], frames: number = block[0]?.length ?? 0): void {
     if (this.channels === 0) throw new DspError("INVALID_STATE", "HighpassProcessor.process called before prepare");
     assertBlock(block, frames, this.channels);
     const buf = this.scratch;
-    for (let ch = 0; ch < this.channels; ch++) {
-      const x = block[ch]!;
-      const so = ch * MAX_SECTIONS * SECTION_STATE;
-      for (let off = 0; off < frames; off += buf.length) {
-        const n = Math.min(buf.length, frames - off);
+    const cascade = this.cascade;
+    for (let off = 0; off < frames; ) {
+      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
+      let n = Math.min(buf.length, frames - off);
+      if (this.active) n = Math.min(n, framesToTick(this.time));
+      cascade.beginRun(n);
+      for (let ch = 0; ch < this.channels; ch++) {
+        const x = block[ch]!;
         for (let i = 0; i < n; i++) buf[i] = x[off + i]!;
-        for (let k = 0; k < this.sections; k++) {
-          runSection(buf, n, this.coefs, k * SECTION_COEFS, this.state, so + k * SECTION_STATE);
-        }
+        cascade.run(ch, buf, n);
         for (let i = 0; i < n; i++) x[off + i] = buf[i]!;
       }
+      cascade.endRun(n);
+      off += n;
+      this.time += n;
     }
   }
 
   reset(): void {
-    this.state.fill(0);
+    this.settle();
   }
 
-  /** Recomputes the sections; a new slope is a new filter structure, so its state starts from zero. */
-  private design(): void {
-    const { freqHz, slope } = this.params;
-    const qs = QS[slope];
+  /** The target parameters at once, zero state. */
+  private settle(): void {
+    this.freq.snap();
+    this.slope = this.params.slope;
+    this.cascade.set(QS[this.slope].length, ALL_CHANNELS);
+    this.design(this.cascade.coefs);
+    this.time = 0;
+    this.active = false;
+  }
+
+  private tick(): void {
+    const cascade = this.cascade;
+    cascade.tick();
+    const moved = this.freq.moving;
+    if (moved) this.freq.next();
+    const newSlope = this.params.slope !== this.slope;
+    if (newSlope && !cascade.switching) {
+      this.slope = this.params.slope;
+      cascade.beginSwitch(QS[this.slope].length, ALL_CHANNELS, false);
+      this.design(cascade.coefs);
+    } else if (moved) {
+      this.design(cascade.next);
+      cascade.glide();
+    }
+    this.active = this.params.slope !== this.slope || cascade.busy || this.freq.moving;
+  }
+
+  /** The sections of the current slope at the current (gliding, or exact settled) frequency. */
+  private design(out: Float64Array): void {
+    const qs = QS[this.slope];
+    const freqHz = this.freq.moving ? Math.exp(this.freq.current) : this.params.freqHz;
     const f0 = Math.min(freqHz, MAX_BILINEAR_RATIO * this.sampleRate);
     for (let k = 0; k < qs.length; k++)
-      designButterworth(this.coefs, k * SECTION_COEFS, "highpass", this.sampleRate, f0, qs[k]);
-    this.sections = qs.length;
-    if (slope !== this.slope) {
-      this.slope = slope;
-      this.reset();
-    }
+      designButterworth(out, k * SECTION_COEFS, "highpass", this.sampleRate, f0, qs[k]);
   }
 
   private check(params: HighpassParams): void {

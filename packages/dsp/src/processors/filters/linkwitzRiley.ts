@@ -1,7 +1,8 @@
 import type { BiquadCoefs } from "../../biquad";
 import { assertInRange, assertInteger, DspError } from "../../errors";
+import { GLIDE_TICK_FRAMES } from "../paramRamp";
 import { designButterworth, MAX_BILINEAR_RATIO } from "./butterworth";
-import { loadCoefs, runSection, SECTION_COEFS } from "./section";
+import { loadCoefs, runSection, runSectionGliding, SECTION_COEFS } from "./section";
 
 /*
  * 4th-order Linkwitz–Riley crossovers (LR4) and a phase-compensated band splitter.
@@ -25,6 +26,11 @@ import { loadCoefs, runSection, SECTION_COEFS } from "./section";
  *   the high-passed remainder, so no scratch is needed.
  * - `processSample(channel, x, out)`: one sample into `out[0…N)`.
  * State is Float64, per channel (up to `channels`, default 2). Nothing allocates after construction.
+ *
+ * Live edits: `glideTo` (on a tick of the owner's frame counter) moves every coefficient linearly to
+ * the design of new crossovers over the next GLIDE_TICK_FRAMES samples; `process` then steps them
+ * per sample without writing them back (every channel sees the same values), `endRun` takes the
+ * steps once after all channels, and `land` (on the next tick) sets the target exactly.
  */
 
 /** One of the two identical sections of an LR4 low-pass at `fc`. Pure. */
@@ -68,6 +74,9 @@ export class MultibandSplitter {
   readonly channels: number;
   private bandCount = 1;
   private readonly coefs: Float64Array;
+  private readonly next: Float64Array;
+  private readonly delta: Float64Array;
+  private gliding = false;
   /** Per channel: CROSSOVER_STATE per crossover, then 2 per compensation allpass. */
   private readonly state: Float64Array;
   private readonly stride: number;
@@ -79,6 +88,8 @@ export class MultibandSplitter {
     this.channels = channels;
     const crossovers = maxBands - 1;
     this.coefs = new Float64Array(Math.max(1, crossovers * CROSSOVER_COEFS));
+    this.next = new Float64Array(this.coefs.length);
+    this.delta = new Float64Array(this.coefs.length);
     this.stride = crossovers * CROSSOVER_STATE + 2 * allpassCount(maxBands);
     this.state = new Float64Array(Math.max(1, this.stride * channels));
   }
@@ -98,18 +109,62 @@ export class MultibandSplitter {
     if (n > this.maxBands) {
       throw new DspError("INVALID_ARGUMENT", `${n} bands requested, splitter built for at most ${this.maxBands}`);
     }
-    assertInRange(sampleRate, 1, 10_000_000, "sampleRate");
-    for (let k = 0; k < n - 1; k++) {
-      const fc = Math.min(crossoversHz[k]!, MAX_BILINEAR_RATIO * sampleRate);
-      assertInRange(fc, 1e-3, sampleRate, `crossoversHz[${k}]`);
-      const o = k * CROSSOVER_COEFS;
-      designButterworth(this.coefs, o, "lowpass", sampleRate, fc);
-      designButterworth(this.coefs, o + SECTION_COEFS, "highpass", sampleRate, fc);
-      designLinkwitzRileyAllpass(this.coefs, o + 2 * SECTION_COEFS, sampleRate, fc);
-    }
+    this.design(this.coefs, sampleRate, crossoversHz);
+    this.gliding = false;
     if (n !== this.bandCount) {
       this.bandCount = n;
       this.reset();
+    }
+  }
+
+  /** Glides to the crossovers `crossoversHz` (as many as now) over the next GLIDE_TICK_FRAMES samples. */
+  glideTo(sampleRate: number, crossoversHz: readonly number[]): void {
+    if (crossoversHz.length + 1 !== this.bandCount) {
+      throw new DspError("INVALID_ARGUMENT", `a glide keeps the band count (${this.bandCount})`);
+    }
+    this.land();
+    this.design(this.next, sampleRate, crossoversHz);
+    const c = this.coefs;
+    const t = this.next;
+    for (let i = 0; i < (this.bandCount - 1) * CROSSOVER_COEFS; i++)
+      this.delta[i] = (t[i]! - c[i]!) / GLIDE_TICK_FRAMES;
+    this.gliding = true;
+  }
+
+  /** A glide is under way (its owner must call `land` on the next tick). */
+  get isGliding(): boolean {
+    return this.gliding;
+  }
+
+  /** Ends a glide exactly on its target (on the tick after `glideTo`). */
+  land(): void {
+    if (!this.gliding) return;
+    this.coefs.set(this.next);
+    this.gliding = false;
+  }
+
+  /** After every channel of a run of `frames` frames: the glide's coefficient steps. */
+  endRun(frames: number): void {
+    if (!this.gliding) return;
+    const c = this.coefs;
+    const d = this.delta;
+    for (let i = 0; i < (this.bandCount - 1) * CROSSOVER_COEFS; i++) {
+      let v = c[i]!;
+      const step = d[i]!;
+      for (let j = 0; j < frames; j++) v += step;
+      c[i] = v;
+    }
+  }
+
+  private design(out: Float64Array, sampleRate: number, crossoversHz: readonly number[]): void {
+    assertInRange(sampleRate, 1, 10_000_000, "sampleRate");
+    for (let k = 0; k < crossoversHz.length; k++) {
+      const fc = Math.min(crossoversHz[k]!, MAX_BILINEAR_RATIO * sampleRate);
+      assertInRange(fc, 1e-3, sampleRate, `crossoversHz[${k}]`);
+      const o = k * CROSSOVER_COEFS;
+      designButterworth(out, o, "lowpass", sampleRate, fc);
+      designButterworth(out, o + SECTION_COEFS, "highpass", sampleRate, fc);
+      designLinkwitzRileyAllpass(out, o + 2 * SECTION_COEFS, sampleRate, fc);
     }
   }
 
@@ -128,6 +183,10 @@ export class MultibandSplitter {
     const carrier = bands[n - 1]!;
     if (n === 1) {
       for (let i = 0; i < frames; i++) carrier[i] = input[i]!;
+      return;
+    }
+    if (this.gliding) {
+      this.processGliding(channel, input, frames, bands);
       return;
     }
     const c = this.coefs;
@@ -191,7 +250,88 @@ export class MultibandSplitter {
     }
   }
 
-  /** Splits one sample of `channel` into `out[0…N)`; bit-identical to `process`. */
+  /** `process` while the coefficients glide (the same arithmetic with per-sample coefficient steps). */
+  private processGliding(
+    channel: number,
+    input: ArrayLike<number>,
+    frames: number,
+    bands: readonly Float64Array[],
+  ): void {
+    const n = this.bandCount;
+    const carrier = bands[n - 1]!;
+    const c = this.coefs;
+    const d = this.delta;
+    const st = this.state;
+    const base = channel * this.stride;
+    for (let k = 0; k < n - 1; k++) {
+      const src: ArrayLike<number> = k === 0 ? input : carrier;
+      const low = bands[k]!;
+      const o = k * CROSSOVER_COEFS;
+      let lb0 = c[o]!;
+      let lb1 = c[o + 1]!;
+      let lb2 = c[o + 2]!;
+      let la1 = c[o + 3]!;
+      let la2 = c[o + 4]!;
+      let hb0 = c[o + 5]!;
+      let hb1 = c[o + 6]!;
+      let hb2 = c[o + 7]!;
+      let ha1 = c[o + 8]!;
+      let ha2 = c[o + 9]!;
+      const so = base + k * CROSSOVER_STATE;
+      let l1 = st[so]!;
+      let l2 = st[so + 1]!;
+      let l3 = st[so + 2]!;
+      let l4 = st[so + 3]!;
+      let h1 = st[so + 4]!;
+      let h2 = st[so + 5]!;
+      let h3 = st[so + 6]!;
+      let h4 = st[so + 7]!;
+      for (let i = 0; i < frames; i++) {
+        const x = src[i]!;
+        const u = lb0 * x + l1;
+        l1 = lb1 * x - la1 * u + l2;
+        l2 = lb2 * x - la2 * u;
+        const lo = lb0 * u + l3;
+        l3 = lb1 * u - la1 * lo + l4;
+        l4 = lb2 * u - la2 * lo;
+        const v = hb0 * x + h1;
+        h1 = hb1 * x - ha1 * v + h2;
+        h2 = hb2 * x - ha2 * v;
+        const hi = hb0 * v + h3;
+        h3 = hb1 * v - ha1 * hi + h4;
+        h4 = hb2 * v - ha2 * hi;
+        low[i] = lo;
+        carrier[i] = hi;
+        lb0 += d[o]!;
+        lb1 += d[o + 1]!;
+        lb2 += d[o + 2]!;
+        la1 += d[o + 3]!;
+        la2 += d[o + 4]!;
+        hb0 += d[o + 5]!;
+        hb1 += d[o + 6]!;
+        hb2 += d[o + 7]!;
+        ha1 += d[o + 8]!;
+        ha2 += d[o + 9]!;
+      }
+      st[so] = l1;
+      st[so + 1] = l2;
+      st[so + 2] = l3;
+      st[so + 3] = l4;
+      st[so + 4] = h1;
+      st[so + 5] = h2;
+      st[so + 6] = h3;
+      st[so + 7] = h4;
+    }
+    let ap = base + (this.maxBands - 1) * CROSSOVER_STATE;
+    for (let b = 0; b < n - 2; b++) {
+      for (let k = b + 1; k < n - 1; k++) {
+        runSectionGliding(bands[b]!, frames, c, k * CROSSOVER_COEFS + 2 * SECTION_COEFS, d, st, ap);
+        ap += 2;
+      }
+    }
+  }
+
+  /** Splits one sample of `channel` into `out[0…N)`; bit-identical to `process` (settled coefficients). */
   processSample(channel: number, x: number, out: Float64Array): void {
     const n = this.bandCount;
     const c = this.coefs;

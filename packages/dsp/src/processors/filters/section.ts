@@ -98,3 +98,59 @@ export function runSectionTwice(
   state[si + 2] = q1;
   state[si + 3] = q2;
 }
+
+/*
+ * Live edits (see ../paramRamp.ts). While a section's parameters glide, its coefficients move
+ * linearly from one tick's design to the next: sample i of a run uses c + i·d, accumulated one step
+ * per sample from `coefs` and the per-sample `delta`. The kernels below do not write the coefficients
+ * back, so the mid and side chains (or the channels) that share them all see the same values;
+ * `advanceCoefs` then takes the same steps once. The numbers do not depend on how the run is split.
+ */
+
+/** `runSection` with gliding coefficients (see above). */
+export function runSectionGliding(
+  buf: Float64Array,
+  frames: number,
+  coefs: Float64Array,
+  ci: number,
+  delta: Float64Array,
+  state: Float64Array,
+  si: number,
+): void {
+  let b0 = coefs[ci]!;
+  let b1 = coefs[ci + 1]!;
+  let b2 = coefs[ci + 2]!;
+  let a1 = coefs[ci + 3]!;
+  let a2 = coefs[ci + 4]!;
+  const d0 = delta[ci]!;
+  const d1 = delta[ci + 1]!;
+  const d2 = delta[ci + 2]!;
+  const d3 = delta[ci + 3]!;
+  const d4 = delta[ci + 4]!;
+  let s1 = state[si]!;
+  let s2 = state[si + 1]!;
+  for (let i = 0; i < frames; i++) {
+    const x = buf[i]!;
+    const y = b0 * x + s1;
+    s1 = b1 * x - a1 * y + s2;
+    s2 = b2 * x - a2 * y;
+    buf[i] = y;
+    b0 += d0;
+    b1 += d1;
+    b2 += d2;
+    a1 += d3;
+    a2 += d4;
+  }
+  state[si] = s1;
+  state[si + 1] = s2;
+}
+
+/** Takes `frames` glide steps of the section at `coefs[ci…]` (the steps the kernels took). */
+export function advanceCoefs(coefs: Float64Array, ci: number, delta: Float64Array, frames: number): void {
+  for (let k = ci; k < ci + SECTION_COEFS; k++) {
+    let c = coefs[k]!;
+    const d = delta[k]!;
+    for (let i = 0; i < frames; i++) c += d;
+    coefs[k] = c;
+  }
+}

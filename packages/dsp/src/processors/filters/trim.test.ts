@@ -16,8 +16,8 @@ describe("TrimProcessor", () => {
 
   it("multiplies by 10^(gainDb/20), rounded once to float32", () => {
     const t = new TrimProcessor({ gainDb: 0 });
+    t.setParams({ gainDb: -6 }); // before prepare: from the first sample, no glide
     t.prepare(spec);
-    t.setParams({ gainDb: -6 });
     const input = randomBlock(500);
     const out = input.map((c) => c.slice());
     t.process(out, 500);
@@ -26,6 +26,23 @@ describe("TrimProcessor", () => {
     for (let ch = 0; ch < 2; ch++) {
       for (let i = 0; i < 500; i++) expect(out[ch]![i]).toBe(Math.fround(input[ch]![i]! * g));
     }
+  });
+
+  it("glides a live edit linearly over 20 ms, then holds the exact gain", () => {
+    const t = new TrimProcessor({ gainDb: 0 });
+    t.prepare(spec);
+    t.setParams({ gainDb: -6 });
+    const n = 2000;
+    const out = [new Float32Array(n).fill(1), new Float32Array(n).fill(1)];
+    t.process(out, n);
+    const g = 10 ** (-6 / 20);
+    const glide = 0.02 * spec.sampleRate;
+    for (let i = 0; i < n; i++) {
+      const want = i < glide - 1 ? 1 + ((g - 1) * (i + 1)) / glide : g;
+      expect(out[0]![i]).toBeCloseTo(want, 6);
+      expect(out[1]![i]).toBe(out[0]![i]);
+    }
+    expect(out[0]![glide - 1]).toBe(Math.fround(g));
   });
 
   it("is block-size invariant", () => {
