@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Chain, parseChain, presetChain } from "@comaster/chain";
 import { decodeAudio } from "@comaster/codecs";
+import { fadeGain } from "@comaster/dsp";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { musicLike, writeWav24 } from "../../../scripts/lib/wavWriter.mjs";
@@ -231,5 +232,115 @@ describe.skipIf(!executablePath)("preview parity: chain worklet in Chromium ⇄ 
       seq: 8,
       message: expect.stringMatching(/no module "nope"/),
     });
+  });
+  it("fades at the programme time a position message names (a seek into the fade-out), as the export does", async () => {
+    const chain = testChain(); // fade in 0.5 s, out 1 s, S-curve
+    const fade = chain.modules.find((m) => m.type === "fade")!.params as {
+      inS: number;
+      outS: number;
+      curve: Parameters<typeof fadeGain>[0];
+    };
+    const sampleRate = SAMPLE_RATE;
+    const frames = 3 * sampleRate;
+    const seekAt = 128 * 60 + 37; // context frame of the seek: mid-block
+    const seekTo = frames - Math.round(0.6 * sampleRate); // 0.6 s before the end: inside the fade-out
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl(server)}/`);
+    const rendered = await page.evaluate(
+      async ({ modules, frames, sampleRate, seekAt, seekTo }) => {
+        const encode = (x: Float32Array) => {
+          const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+          let bin = "";
+          for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+          return btoa(bin);
+        };
+        // What the preview's player does at a seek: the piece playing stops, the mix starts again
+        // at the new place, and the worklet is told (here 50 blocks ahead, as the player's lead).
+        const render = async (withFade: boolean) => {
+          const plans = modules.map((m) => (m.type === "fade" ? { ...m, bypass: !withFade } : m));
+          const length = seekAt + (frames - seekTo) + 4096;
+          const ctx = new OfflineAudioContext({ numberOfChannels: 2, length, sampleRate });
+          await ctx.audioWorklet.addModule("/worklets/chain-worklet.js");
+          const load = { modules: plans, loudnessGainDb: 0, programmeFrames: frames };
+          const node = new AudioWorkletNode(ctx, "comaster-chain", {
+            outputChannelCount: [2],
+            channelCount: 2,
+            channelCountMode: "explicit",
+            channelInterpretation: "discrete",
+            processorOptions: { channels: 2, load },
+          });
+          let latencyFrames = -1;
+          const errors: unknown[] = [];
+          node.port.onmessage = (e) => {
+            if (e.data.type === "loaded") latencyFrames = e.data.latencyFrames;
+            else if (e.data.type === "error") errors.push(e.data);
+          };
+          const mix = ctx.createBuffer(2, frames, sampleRate);
+          for (let c = 0; c < 2; c++) {
+            const x = mix.getChannelData(c);
+            for (let i = 0; i < frames; i++)
+              x[i] = 0.3 * Math.sin(i * (0.031 + 0.007 * c)) + 0.1 * Math.sin(i * 0.0023);
+          }
+          const before = new AudioBufferSourceNode(ctx, { buffer: mix });
+          const after = new AudioBufferSourceNode(ctx, { buffer: mix });
+          before.connect(node);
+          after.connect(node);
+          node.connect(ctx.destination);
+          before.start(0);
+          before.stop(seekAt / sampleRate);
+          after.start(seekAt / sampleRate, seekTo / sampleRate);
+          ctx.suspend((128 * 10) / sampleRate).then(() => {
+            node.port.postMessage({ type: "position", contextFrame: seekAt, frame: seekTo, restart: true });
+            ctx.resume();
+          });
+          const out = await ctx.startRendering();
+          return { channels: [0, 1].map((c) => encode(out.getChannelData(c))), latencyFrames, errors };
+        };
+        return { on: await render(true), off: await render(false) };
+      },
+      { modules: chain.modules, frames, sampleRate, seekAt, seekTo },
+    );
+    await page.close();
+    expect(rendered.on.errors).toEqual([]);
+    expect(rendered.off.errors).toEqual([]);
+    const latency = rendered.on.latencyFrames;
+    expect(latency).toBeGreaterThan(0);
+    expect(rendered.off.latencyFrames).toBe(latency);
+
+    // The export's gain at programme frame p (FadeProcessor in packages/dsp/src/chain/outputStage.ts).
+    const fin = Math.round(fade.inS * sampleRate);
+    const fout = Math.round(fade.outS * sampleRate);
+    const exportGain = (p: number) =>
+      (p < fin ? fadeGain(fade.curve, p / fin) : 1) *
+      (p >= frames ? 0 : p >= frames - fout ? fadeGain(fade.curve, (frames - 1 - p) / fout) : 1);
+    const on = rendered.on.channels.map(fromBase64);
+    const off = rendered.off.channels.map(fromBase64);
+    let maxError = 0;
+    let compared = 0;
+    let deepest = 1;
+    let pastEnd = 0;
+    for (let c = 0; c < 2; c++) {
+      for (let o = latency; o < on[c]!.length; o++) {
+        const n = o - latency; // the input frame this output frame came from
+        const p = n < seekAt ? n : seekTo + (n - seekAt);
+        if (p >= frames) {
+          pastEnd = Math.max(pastEnd, Math.abs(on[c]![o]!));
+          continue;
+        }
+        if (Math.abs(off[c]![o]!) < 1e-3) continue;
+        const g = exportGain(p);
+        maxError = Math.max(maxError, Math.abs(on[c]![o]! / off[c]![o]! - g));
+        deepest = Math.min(deepest, g);
+        compared++;
+      }
+    }
+    console.log(
+      `preview fade after a seek: ${compared} samples compared, max |gain − export gain| ${maxError.toExponential(2)}, ` +
+        `deepest export gain ${deepest.toFixed(4)}`,
+    );
+    expect(compared).toBeGreaterThan(50_000);
+    expect(deepest).toBeLessThan(0.01); // the comparison reaches the end of the fade-out
+    expect(maxError).toBeLessThan(1e-5);
+    expect(pastEnd).toBe(0); // cut after the programme's last frame, as the export
   });
 });

@@ -7,6 +7,7 @@ import { useCollabRoom } from "../client/collab/useCollabRoom";
 import { errorText, useTRPC } from "../client/trpc";
 import { type UploadHandle, uploadFile } from "../client/upload";
 import { formatLufs, LOUDNESS_TARGETS } from "../loudnessTargets";
+import { usePreviewEngine } from "../preview/usePreviewEngine";
 import { SNIFF_BYTES, sniffBytesWanted, sniffUpload } from "../server/uploads/sniffUpload";
 import { CommentsPanel } from "./CommentsPanel";
 import { type CommentSpan, CommentWaveform } from "./CommentWaveform";
@@ -39,6 +40,17 @@ export function ProjectView({ projectId }: { projectId: string }) {
   const versions = useQuery(trpc.versions.list.queryOptions({ projectId }));
   const latestVersion = versions.data?.[0] ?? null;
   const [pending, setPending] = useState<CommentSpan | null>(null);
+  // The preview plays the first mix; the desk shows its gain reduction, the panel its controls.
+  const previewAsset = project.data?.assets[0] ?? null;
+  const preview = usePreviewEngine(
+    previewAsset && {
+      id: previewAsset.id,
+      sampleRate: previewAsset.sampleRate,
+      integratedLufs: previewAsset.figures.integratedLufs,
+    },
+    room.doc,
+    room.chain,
+  );
 
   if (project.isPending || project.error)
     return <QueryFallback error={project.error ? errorText(project.error) : null} />;
@@ -60,10 +72,11 @@ export function ProjectView({ projectId }: { projectId: string }) {
         </p>
         <h1 className="text-2xl font-semibold">{p.name}</h1>
       </div>
-      <Desk room={room} />
+      <Desk room={room} gainReduction={preview.engine?.gainReduction ?? null} />
       <PreviewPanel
-        room={room}
-        asset={p.assets[0] ?? null}
+        projectId={projectId}
+        asset={previewAsset}
+        preview={preview}
         meters={(tap) => <MonitorMeters tap={tap} programmeLufs={room.chain && loudnessTargetOf(room.chain)} />}
       />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">

@@ -25,6 +25,13 @@ export interface LoopRegion {
 
 export type TransportState = "paused" | "playing" | "buffering";
 
+/**
+ * Called for every piece scheduled: programme frame `frame` plays from context frame
+ * `contextFrame` on. `restart` is true for the first piece after play, a seek or a new loop: the
+ * pieces announced before it that have not started were cancelled.
+ */
+export type OnScheduled = (contextFrame: number, frame: number, restart: boolean) => void;
+
 /** A scheduled piece: programme frames `[frame, frame + frames)` from context time `when`. */
 interface Segment {
   readonly when: number;
@@ -50,12 +57,15 @@ export class ChunkPlayer {
   /** Bumped on every pause / seek: loads that resolve for an older generation are ignored. */
   private generation = 0;
   private ended = false;
+  /** The next piece scheduled is the first since `startAt`. */
+  private restarting = false;
 
   constructor(
     private readonly context: AudioContext,
     private readonly destination: AudioNode,
     private readonly source: ChunkSource,
     private readonly onChange: () => void = () => {},
+    private readonly onScheduled: OnScheduled = () => {},
   ) {}
 
   get playing(): boolean {
@@ -148,7 +158,8 @@ export class ChunkPlayer {
   private startAt(frame: number): void {
     this.generation++;
     this.cursor = frame;
-    this.cursorTime = this.context.currentTime + LEAD_S;
+    this.cursorTime = this.frameTime(this.context.currentTime + LEAD_S);
+    this.restarting = true;
     this.segments = [];
     this.source.around?.(frame, this.loop);
     this.tick();
@@ -201,7 +212,7 @@ export class ChunkPlayer {
         this.onChange();
       }
       // Late (a stall, or a slow main thread): restart the timeline a little ahead of the clock.
-      if (this.cursorTime < now) this.cursorTime = now + LEAD_S;
+      if (this.cursorTime < now) this.cursorTime = this.frameTime(now + LEAD_S);
       const offset = this.cursor - index * C;
       let frames = buffer.length - offset;
       if (this.loop && this.cursor < this.loop.end) frames = Math.min(frames, this.loop.end - this.cursor);
@@ -219,9 +230,17 @@ export class ChunkPlayer {
       };
       this.live.add(node);
       this.segments.push({ when: this.cursorTime, frame: this.cursor, frames });
+      this.onScheduled(Math.round(this.cursorTime * this.context.sampleRate), this.cursor, this.restarting);
+      this.restarting = false;
       this.cursor += frames;
       this.cursorTime += frames / sr;
     }
+  }
+
+  /** The context time of the first whole frame at or after `t`: pieces start on a frame, as the chain counts. */
+  private frameTime(t: number): number {
+    const sr = this.context.sampleRate;
+    return Math.ceil(t * sr) / sr;
   }
 
   /** The chunk at the cursor is not loaded: load it, and if it is late, say "buffering". */

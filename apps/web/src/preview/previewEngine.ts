@@ -3,30 +3,39 @@
 // through the "comaster-chain" AudioWorklet — the export's own DSP (see chainWorklet.ts) — with the
 // shared chain's edits applied as they arrive.
 //
-// Graph:  pieces ─► input ─┬─► chain worklet ─► wet ──┬─► output ─► destination
-//                          └─► delay(latency) ─► dry ──┘        (meters tap `output`)
-// `dry` is the loudness-matched bypass (A/B): the mix with only the loudness gain, delayed by the
-// chain's latency so switching keeps time.
+// Graph:  pieces ─► input ─┬─► chain A worklet ─► align ─► level ──┐
+//                          ├─► chain B worklet ─► align ─► level ──┼─► output ─► destination
+//                          └─► delay ─────────────────────► dry ───┘        (meters tap `output`)
+// A is the live shared chain; B, when a saved version is picked, that version's chain (chainPath.ts
+// for one path). `dry` is the loudness-matched bypass: the mix with only the heard chain's loudness
+// gain. The delays line the three up (abMix.ts `alignment`) and the levels crossfade (`pathLevels`),
+// so switching A/B/bypass keeps time and loudness and never clicks.
 //
 // Loudness: the export measures the programme after the modules that precede the loudness module
 // and sets the gain to reach the target. The preview cannot measure a whole file before playing, so
 // it uses target − the mix's integrated loudness from the upload analysis (`projects.get` →
-// `figures.integratedLufs`). When EQ or compression before the loudness stage change the level, the
-// export's gain differs from this by that change; `setLoudnessGain` takes a better figure (e.g. a
-// measured one) when there is one.
+// `figures.integratedLufs`), for each chain its own target. When EQ or compression before the
+// loudness stage change the level, the export's gain differs from this by that change;
+// `setLoudnessGain` takes a better figure (e.g. a measured one) when there is one.
 //
-// Not yet previewed: the fade module (kept bypassed: the worklet places fades on the frames since its
-// last load, and there is no "programme position" message for seeks yet), and the output module
-// (resampling, dither), as in the worklet's own contract.
+// Programme time: every piece the player schedules is announced to the worklets (`position`), so
+// the fade module applies where the export applies it, after a seek or a loop too. Not previewed:
+// the output module (resampling, dither), as in the worklet's own contract.
 import { type Chain, loudnessTargetOf } from "@comaster/chain";
 import type { ModulePlan, ParamValue } from "@comaster/dsp";
 import type * as Y from "yjs";
-import { ChunkPlayer, type ChunkSource, type LoopRegion, type TransportState } from "./chunkPlayer";
+import { type AbSide, alignment, pathLevels } from "./abMix";
+import { ChainPath } from "./chainPath";
+import { ChunkPlayer, type TransportState } from "./chunkPlayer";
+import { streamSource, wholeFileSource } from "./chunkSources";
 import { followChain } from "./followChain";
+import { GainReductionReadings } from "./gainReductionReadings";
 import { matchedBypassGainDb } from "./monitor/loudnessMatch";
-import { CHUNK_SECONDS, openPcmStream, type PcmStream } from "./pcmStream";
+import { CHUNK_SECONDS, openPcmStream } from "./pcmStream";
 import { DEFAULT_WORKLET_URL } from "./renderOffline";
-import { CHAIN_PROCESSOR_NAME, type ChainLoad, type FromWorklet, type ToWorklet } from "./workletMessages";
+import type { ChainLoad, FromWorklet, ToWorklet } from "./workletMessages";
+
+export type { AbSide } from "./abMix";
 
 export interface PreviewEngineOptions {
   /** The mix: `/api/assets/:id/file` (Range requests for WAV/AIFF). */
@@ -58,13 +67,27 @@ export interface AppliedChange {
   readonly frame: number;
 }
 
+/** A saved version playing as B. */
+export interface VersionB {
+  readonly id: string;
+  readonly label: string;
+  readonly loudnessGainDb: number;
+  /** 0 until its worklet has loaded the chain. */
+  readonly latencyFrames: number;
+}
+
 export interface PreviewSnapshot {
   readonly state: TransportState;
   readonly durationSeconds: number;
   readonly loop: { readonly start: number; readonly end: number } | null;
-  /** Loudness-matched bypass (A/B) is on. */
+  /** Loudness-matched bypass is on. */
   readonly bypassed: boolean;
+  /** The chain heard: A (the live chain) or B (`versionB`). */
+  readonly listening: AbSide;
+  readonly versionB: VersionB | null;
+  /** Chain A's loudness gain, dB. */
   readonly loudnessGainDb: number;
+  /** Chain A's latency, frames. */
   readonly latencyFrames: number;
   /** False when the file could not be streamed and was decoded whole. */
   readonly streaming: boolean;
@@ -77,12 +100,17 @@ export function loudnessGainFor(chain: Chain, mixLufs: number | null): number {
   return matchedBypassGainDb(mixLufs, loudnessTargetOf(chain));
 }
 
-const dbToGain = (db: number) => 10 ** (db / 20);
+/** Time constant of every crossfade (A/B, bypass), seconds: 99 % there in ~25 ms. */
 const XFADE_S = 0.005;
-/** Pieces kept around the play position (behind, ahead); the rest are dropped to bound memory. */
-const KEEP_BEHIND = 1;
-const KEEP_AHEAD = 6;
-const PREFETCH_AHEAD = 2;
+/** A path that is no longer heard is dropped once its fade-out is over. */
+const DROP_AFTER_MS = 200;
+/** Positions remembered for a chain B made mid-song (it must know where the programme is). */
+const MAX_POSITIONS = 32;
+
+interface Position {
+  readonly contextFrame: number;
+  readonly frame: number;
+}
 
 export class PreviewEngine {
   private readonly listeners = new Set<() => void>();
@@ -92,37 +120,50 @@ export class PreviewEngine {
   private readonly statusWaiters: ((s: { processedFrames: number; currentFrame: number }) => void)[] = [];
   private soundWaiters: ((frame: number) => void)[] = [];
   private chain: Chain;
+  private b: ChainPath | null = null;
+  /** The pieces scheduled since the last restart (play, seek, loop): what a new chain B is told. */
+  private positions: Position[] = [];
   private unfollow: (() => void) | null = null;
   private disposed = false;
+  private readonly a: ChainPath;
   /** Recent applied changes, newest last (the test hook reads them). */
   readonly applied: AppliedChange[] = [];
+  /** The gain reduction of chain A's dynamics modules while playing (the desk's meters). */
+  readonly gainReduction = new GainReductionReadings();
 
   private constructor(
     readonly context: AudioContext,
-    private readonly node: AudioWorkletNode,
     private readonly player: ChunkPlayer,
-    private readonly wet: GainNode,
+    private readonly input: GainNode,
     private readonly dry: GainNode,
     private readonly delay: DelayNode,
     /** The preview's final output, before the speakers: where meters connect. */
     readonly output: GainNode,
+    private readonly channels: number,
+    private readonly programmeFrames: number,
     private readonly mixLufs: number | null,
     chain: Chain,
     streaming: boolean,
   ) {
     this.chain = chain;
+    this.a = new ChainPath(context, input, output, channels, this.loadOf(chain), {
+      level: 1,
+      reportGainReduction: true,
+      onMessage: (m) => this.receive(m),
+    });
     this.snap = {
       state: "paused",
-      durationSeconds: player.durationFrames / context.sampleRate,
+      durationSeconds: programmeFrames / context.sampleRate,
       loop: null,
       bypassed: false,
+      listening: "A",
+      versionB: null,
       loudnessGainDb: loudnessGainFor(chain, mixLufs),
       latencyFrames: 0,
       streaming,
       lastApplied: null,
       error: null,
     };
-    node.port.onmessage = (e: MessageEvent<FromWorklet>) => this.receive(e.data);
   }
 
   static async create(o: PreviewEngineOptions): Promise<PreviewEngine> {
@@ -139,32 +180,35 @@ export class PreviewEngine {
 
     const source = stream ? streamSource(raw, stream) : await wholeFileSource(raw, o.url);
     const channels = stream?.channels ?? source.get(0)?.numberOfChannels ?? 2;
-    const load: ChainLoad = {
-      modules: previewModules(o.chain),
-      loudnessGainDb: loudnessGainFor(o.chain, o.mixLufs),
-    };
-    const node = tone.createAudioWorkletNode(CHAIN_PROCESSOR_NAME, {
-      numberOfInputs: 1,
-      numberOfOutputs: 1,
-      outputChannelCount: [channels],
-      channelCount: channels,
-      channelCountMode: "explicit",
-      channelInterpretation: "speakers",
-      processorOptions: { channels, load },
-    }) as AudioWorkletNode;
     const input = raw.createGain();
-    const wet = raw.createGain();
     const dry = raw.createGain();
     dry.gain.value = 0;
     const delay = raw.createDelay(1);
     const output = raw.createGain();
-    input.connect(node).connect(wet).connect(output);
     input.connect(delay).connect(dry).connect(output);
     output.connect(raw.destination);
 
     let engine: PreviewEngine | null = null;
-    const player = new ChunkPlayer(raw, input, source, () => engine?.update({}));
-    engine = new PreviewEngine(raw, node, player, wet, dry, delay, output, o.mixLufs, o.chain, stream !== null);
+    const player = new ChunkPlayer(
+      raw,
+      input,
+      source,
+      () => engine?.update({}),
+      (contextFrame, frame, restart) => engine?.scheduled(contextFrame, frame, restart),
+    );
+    engine = new PreviewEngine(
+      raw,
+      player,
+      input,
+      dry,
+      delay,
+      output,
+      channels,
+      source.frames,
+      o.mixLufs,
+      o.chain,
+      stream !== null,
+    );
     if (o.prefetch !== false) void source.load(0).catch(() => {});
     return engine;
   }
@@ -229,65 +273,109 @@ export class PreviewEngine {
     };
   }
 
-  /** Replaces the chain (a structural change). */
+  /** Replaces chain A (a structural change). */
   load(chain: Chain): void {
     this.chain = chain;
-    const db = loudnessGainFor(chain, this.mixLufs);
-    this.post({ type: "load", modules: previewModules(chain), loudnessGainDb: db });
-    this.update({ loudnessGainDb: db });
-    this.applyDryGain();
+    const load = this.loadOf(chain);
+    this.a.post({ type: "load", ...load });
+    this.update({ loudnessGainDb: load.loudnessGainDb });
+    this.applyLevels();
   }
 
   setParam(moduleId: string, key: string, value: ParamValue, receivedAt = performance.now()): number {
     const seq = ++this.seq;
     this.pending.set(seq, { moduleId, key, value, seq, receivedAt });
-    this.post({ type: "setParam", moduleId, key, value, seq });
+    this.a.post({ type: "setParam", moduleId, key, value, seq });
     this.patchChain(moduleId, (m) => ({ ...m, params: { ...m.params, [key]: value } }));
     return seq;
   }
 
   setBypass(moduleId: string, bypass: boolean, receivedAt = performance.now()): number {
     const seq = ++this.seq;
-    const fade = this.chain.modules.find((m) => m.id === moduleId)?.type === "fade";
-    if (!fade) {
-      // The fade stays off in the preview (see the top of this file).
-      this.pending.set(seq, { moduleId, key: "bypass", value: bypass, seq, receivedAt });
-      this.post({ type: "setBypass", moduleId, bypass, seq });
-    }
+    this.pending.set(seq, { moduleId, key: "bypass", value: bypass, seq, receivedAt });
+    this.a.post({ type: "setBypass", moduleId, bypass, seq });
     this.patchChain(moduleId, (m) => ({ ...m, bypass }));
     return seq;
   }
 
-  /** Overrides the loudness gain (dB) until the next chain change that recomputes it. */
+  /** Overrides chain A's loudness gain (dB) until the next chain change that recomputes it. */
   setLoudnessGain(db: number): void {
-    this.post({ type: "setLoudnessGain", db, seq: ++this.seq });
+    this.a.post({ type: "setLoudnessGain", db, seq: ++this.seq });
     this.update({ loudnessGainDb: db });
-    this.applyDryGain();
+    this.applyLevels();
   }
 
-  /** Loudness-matched A/B: true plays the mix with only the loudness gain, so louder never wins. */
+  /** Loudness-matched bypass: true plays the mix with only the heard chain's loudness gain, so louder never wins. */
   setChainBypassed(bypassed: boolean): void {
     this.update({ bypassed });
-    const t = this.context.currentTime;
-    this.wet.gain.setTargetAtTime(bypassed ? 0 : 1, t, XFADE_S);
-    this.applyDryGain();
+    this.applyLevels();
+  }
+
+  // ── A/B ──────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Plays a saved version's chain as B beside the live chain (null: none). B runs in its own
+   * worklet, fed by the same pieces, so switching is instant; it follows no edits.
+   */
+  setVersionB(version: { readonly id: string; readonly label: string; readonly chain: Chain } | null): void {
+    if (version === null) {
+      const old = this.b;
+      this.b = null;
+      this.update({ versionB: null, listening: "A" });
+      this.applyLevels();
+      if (old) {
+        old.fadeTo(0, XFADE_S);
+        setTimeout(() => old.dispose(), DROP_AFTER_MS);
+      }
+      this.applyAlignment();
+      return;
+    }
+    const load = this.loadOf(version.chain);
+    if (this.b) this.b.post({ type: "load", ...load });
+    else {
+      const path = new ChainPath(this.context, this.input, this.output, this.channels, load, {
+        level: 0,
+        reportGainReduction: false,
+        onMessage: (m) => this.receiveB(path, m),
+      });
+      this.b = path;
+      // Where the programme is: the pieces scheduled since the last play or seek.
+      for (const [i, p] of this.positions.entries()) path.post({ type: "position", ...p, restart: i === 0 });
+    }
+    this.update({
+      versionB: { id: version.id, label: version.label, loudnessGainDb: load.loudnessGainDb, latencyFrames: 0 },
+    });
+    this.applyLevels();
+  }
+
+  /** Hears chain A or chain B (B only when a version is picked), crossfading. */
+  listen(side: AbSide): void {
+    const next = side === "B" && this.snap.versionB === null ? "A" : side;
+    if (next === this.snap.listening) return;
+    this.update({ listening: next });
+    this.applyLevels();
+  }
+
+  /** A ⇄ B. */
+  toggleAB(): void {
+    this.listen(this.snap.listening === "A" ? "B" : "A");
   }
 
   // ── measurement (tests, bench, meters) ───────────────────────────────────────────────────────
 
-  /** Frames the worklet has processed (advances while the context runs). */
+  /** Frames chain A's worklet has processed (advances while the context runs). */
   status(): Promise<{ processedFrames: number; currentFrame: number }> {
     return new Promise((resolve) => {
       this.statusWaiters.push(resolve);
-      this.post({ type: "status" });
+      this.a.post({ type: "status" });
     });
   }
 
-  /** Resolves with the context frame of the first non-silent block the worklet renders from now on. */
+  /** Resolves with the context frame of the first non-silent block chain A's worklet renders from now on. */
   nextSound(): Promise<number> {
     return new Promise((resolve) => {
       this.soundWaiters.push(resolve);
-      this.post({ type: "watchSound" });
+      this.a.post({ type: "watchSound" });
     });
   }
 
@@ -314,8 +402,8 @@ export class PreviewEngine {
     this.disposed = true;
     this.unfollow?.();
     this.player.dispose();
-    this.node.port.onmessage = null;
-    this.node.disconnect();
+    this.a.dispose();
+    this.b?.dispose();
     this.output.disconnect();
     const w = window as unknown as { __comasterPreview?: { engine?: unknown } };
     if (w.__comasterPreview?.engine === this) delete w.__comasterPreview;
@@ -324,14 +412,29 @@ export class PreviewEngine {
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
-  private post(message: ToWorklet): void {
-    if (!this.disposed) this.node.port.postMessage(message);
+  /** What a worklet loads for `chain`: every module (fade included), its loudness gain, the programme's length. */
+  private loadOf(chain: Chain): ChainLoad {
+    return {
+      modules: chain.modules as readonly ModulePlan[],
+      loudnessGainDb: loudnessGainFor(chain, this.mixLufs),
+      programmeFrames: this.programmeFrames,
+    };
+  }
+
+  /** The player scheduled a piece: both chains learn where the programme is from then on. */
+  private scheduled(contextFrame: number, frame: number, restart: boolean): void {
+    if (restart) this.positions = [];
+    this.positions.push({ contextFrame, frame });
+    if (this.positions.length > MAX_POSITIONS) this.positions.splice(0, this.positions.length - MAX_POSITIONS);
+    const message: ToWorklet = { type: "position", contextFrame, frame, restart };
+    this.a.post(message);
+    this.b?.post(message);
   }
 
   private receive(m: FromWorklet): void {
     switch (m.type) {
       case "loaded":
-        this.delay.delayTime.value = m.latencyFrames / this.context.sampleRate;
+        this.applyAlignment();
         this.update({ latencyFrames: m.latencyFrames });
         return;
       case "paramApplied": {
@@ -350,10 +453,24 @@ export class PreviewEngine {
       case "sound":
         for (const w of this.soundWaiters.splice(0)) w(m.frame);
         return;
+      case "gainReduction":
+        this.gainReduction.receive(m.ids, m.db);
+        return;
       case "error":
         if (m.seq !== undefined) this.pending.delete(m.seq);
         this.update({ error: m.message });
         return;
+    }
+  }
+
+  private receiveB(path: ChainPath, m: FromWorklet): void {
+    if (path !== this.b) return;
+    const v = this.snap.versionB;
+    if (m.type === "loaded") {
+      this.applyAlignment();
+      if (v) this.update({ versionB: { ...v, latencyFrames: m.latencyFrames } });
+    } else if (m.type === "error") {
+      this.update({ error: `Version ${v ? `"${v.label}"` : "B"}: ${m.message}` });
     }
   }
 
@@ -369,9 +486,26 @@ export class PreviewEngine {
     if (db !== this.snap.loudnessGainDb) this.setLoudnessGain(db);
   }
 
-  private applyDryGain(): void {
-    const g = this.snap.bypassed ? dbToGain(this.snap.loudnessGainDb) : 0;
-    this.dry.gain.setTargetAtTime(g, this.context.currentTime, XFADE_S);
+  /** Fades every path to its level for the current A/B and bypass state. */
+  private applyLevels(): void {
+    const s = this.snap;
+    const levels = pathLevels({
+      listening: s.listening,
+      bypassed: s.bypassed,
+      loudnessGainDbA: s.loudnessGainDb,
+      loudnessGainDbB: s.versionB?.loudnessGainDb ?? null,
+    });
+    this.a.fadeTo(levels.a, XFADE_S);
+    this.b?.fadeTo(levels.b, XFADE_S);
+    this.dry.gain.setTargetAtTime(levels.dry, this.context.currentTime, XFADE_S);
+  }
+
+  /** Lines the paths up after a latency changed (a load, a version picked or dropped). */
+  private applyAlignment(): void {
+    const d = alignment(this.a.latencyFrames, this.b ? this.b.latencyFrames : null);
+    this.a.setAlignment(d.a);
+    this.b?.setAlignment(d.b);
+    this.delay.delayTime.value = d.dry / this.context.sampleRate;
   }
 
   private update(patch: Partial<PreviewSnapshot>): void {
@@ -383,74 +517,7 @@ export class PreviewEngine {
       loop: loop ? { start: loop.start / sr, end: loop.end / sr } : null,
       ...patch,
     };
+    this.gainReduction.setActive(this.snap.state !== "paused");
     for (const l of this.listeners) l();
   }
-}
-
-/**
- * The chain as the preview's worklet gets it: the fade bypassed, since the worklet places it on the
- * frames since the last load (a structural edit mid-song would fade in again), not on the song.
- */
-function previewModules(chain: Chain): readonly ModulePlan[] {
-  return chain.modules.map((m) => (m.type === "fade" ? { ...m, bypass: true } : m)) as readonly ModulePlan[];
-}
-
-/** Pieces of a PCM stream as AudioBuffers, loaded once, prefetched ahead, dropped far behind. */
-function streamSource(context: AudioContext, stream: PcmStream): ChunkSource {
-  const buffers = new Map<number, AudioBuffer>();
-  const loading = new Map<number, Promise<AudioBuffer>>();
-  const load = (i: number): Promise<AudioBuffer> => {
-    const have = buffers.get(i);
-    if (have) return Promise.resolve(have);
-    let p = loading.get(i);
-    if (!p) {
-      p = stream.chunk(i).then((planar) => {
-        const b = context.createBuffer(stream.channels, planar[0]!.length, stream.sampleRate);
-        for (const [c, x] of planar.entries()) b.copyToChannel(x as Float32Array<ArrayBuffer>, c);
-        buffers.set(i, b);
-        loading.delete(i);
-        return b;
-      });
-      p.catch(() => loading.delete(i));
-      loading.set(i, p);
-    }
-    return p;
-  };
-  return {
-    sampleRate: stream.sampleRate,
-    frames: stream.frames,
-    chunkFrames: stream.chunkFrames,
-    get: (i) => buffers.get(i),
-    load,
-    around(frame: number, loop: LoopRegion | null) {
-      const at = Math.floor(frame / stream.chunkFrames);
-      const loopChunks = loop
-        ? [Math.floor(loop.start / stream.chunkFrames), Math.floor((loop.end - 1) / stream.chunkFrames)]
-        : null;
-      for (const i of buffers.keys()) {
-        const inLoop = loopChunks && i >= loopChunks[0]! && i <= loopChunks[1]!;
-        if (!inLoop && (i < at - KEEP_BEHIND || i > at + KEEP_AHEAD)) buffers.delete(i);
-      }
-      // One piece at a time, the one under the play position first: parallel fetches would delay it.
-      let next = load(Math.min(at, stream.chunkCount - 1));
-      for (let i = at + 1; i <= Math.min(stream.chunkCount - 1, at + PREFETCH_AHEAD); i++)
-        next = next.then(() => load(i));
-      if (loopChunks) next = next.then(() => load(loopChunks[0]!));
-      next.catch(() => {});
-    },
-  };
-}
-
-/** Not streamable PCM (FLAC, MP3…): fetch and decode the whole file, one piece. */
-async function wholeFileSource(context: AudioContext, url: string): Promise<ChunkSource> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`fetching ${url} failed: HTTP ${res.status}`);
-  const buffer = await context.decodeAudioData(await res.arrayBuffer());
-  return {
-    sampleRate: buffer.sampleRate,
-    frames: buffer.length,
-    chunkFrames: buffer.length,
-    get: (i) => (i === 0 ? buffer : undefined),
-    load: async () => buffer,
-  };
 }

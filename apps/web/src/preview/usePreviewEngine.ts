@@ -1,7 +1,9 @@
 "use client";
 // One PreviewEngine per (page, mix), made once the shared chain is first valid and following the
 // shared document from then on. The engine (and Tone, which it imports dynamically) exists only in
-// the browser: everything happens in effects.
+// the browser: everything happens in effects. The page holds the engine (`usePreviewEngine`: the
+// desk and the preview panel both use it); only the panel follows its state (`usePreviewSnapshot`),
+// so a change of transport or an applied edit re-renders the panel, not the whole page.
 import type { Chain } from "@comaster/chain";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type * as Y from "yjs";
@@ -15,7 +17,6 @@ export interface PreviewMix {
 
 export interface PreviewHandle {
   readonly engine: PreviewEngine | null;
-  readonly snapshot: PreviewSnapshot | null;
   /** Why the engine could not start (no AudioWorklet, fetch failed…). */
   readonly error: string | null;
 }
@@ -62,10 +63,14 @@ export function usePreviewEngine(mix: PreviewMix | null, doc: Y.Doc, chain: Chai
     };
   }, [mixId, ready, doc, mixLufs, sampleRate]);
 
-  const snapshot = useSyncExternalStore(
+  return { engine, error };
+}
+
+/** The engine's state (transport, A/B, last applied edit…), re-rendering on every change. */
+export function usePreviewSnapshot(engine: PreviewEngine | null): PreviewSnapshot | null {
+  return useSyncExternalStore(
     engine ? (l) => engine.subscribe(l) : noop,
     engine ? () => engine.snapshot() : none,
     none,
   );
-  return { engine, snapshot, error };
 }

@@ -7,12 +7,30 @@ import {
   type ModulePlan,
   type ParamValue,
 } from "@comaster/dsp";
+import { ProgrammeClock } from "./programmeClock";
 import type { ChainLoad } from "./workletMessages";
 
 /** Where a module lives in the preview chain, with its current plan (edits replace it). */
 interface Slot {
   plan: ModulePlan;
   readonly renderer: ChainRenderer | null;
+}
+
+/** A dynamics processor of packages/dsp (compressor, multiband, de-esser, limiter) as a meter sees it. */
+interface GainReducer {
+  readonly gainReductionDb: number;
+}
+
+/** A module whose gain reduction the preview shows. */
+interface Metered {
+  readonly slot: Slot;
+  readonly processor: GainReducer;
+}
+
+function isGainReducer(p: unknown): p is GainReducer {
+  return (
+    typeof p === "object" && p !== null && typeof (p as { gainReductionDb?: unknown }).gainReductionDb === "number"
+  );
 }
 
 /**
@@ -22,12 +40,17 @@ interface Slot {
  * 1. the modules before the loudness module (a `ChainRenderer`, the class the worker runs);
  * 2. the loudness gain (`dbToGain`, one Float32 multiply per sample, as `master` does);
  * 3. the modules after it (a second `ChainRenderer`: the limiter and the rest);
- * 4. on the latency-aligned signal (programme frame = output frame − `latencyFrames`), the fade.
+ * 4. on the latency-aligned signal (output frame − `latencyFrames`), the fade.
  * With `programmeFrames` known, the programme ends as in the export: the input is silent after it,
  * the post-loudness modules see silence after the pre-loudness stage's last frame (the export
  * renders the stages one after the other, padding each with zeros), and the output is cut after the
  * programme's last frame. The output module (resampling, dither) is the export's business: the
  * preview plays at the context's rate, in floating point.
+ *
+ * Programme time: input frame n (counted from the load) is programme frame n until `setPosition`
+ * says otherwise (a seek, a loop); a `ProgrammeClock` keeps the map, and each of the steps above
+ * reads it at its own delay (the fade at the output's, `latencyFrames` behind the input), so the
+ * audio still in the chain at a seek ends with the fade of where it came from.
  *
  * `process` works in place on planar blocks of at most `maxBlockFrames` and never allocates; `load`
  * (the constructor) and the edit methods may, and run between blocks.
@@ -45,6 +68,10 @@ export class WorkletChain {
   private fadeOn: boolean;
   private readonly scratch: Float32Array[];
   private readonly programmeFrames: number;
+  private readonly clock = new ProgrammeClock();
+  private readonly metered: Metered[] = [];
+  /** Ids of the modules that report gain reduction (compressor, multiband, de-esser, limiter), in chain order. */
+  readonly meteredIds: readonly string[];
   /** Frames processed since the load or the last reset. */
   private frame = 0;
 
@@ -83,6 +110,12 @@ export class WorkletChain {
     } else this.fade = null;
     for (const m of load.modules) if (m.type === "output") this.slots.set(m.id, { plan: m, renderer: null });
     this.scratch = Array.from({ length: channels }, () => new Float32Array(maxBlockFrames));
+    for (const plan of processing) {
+      const slot = this.slots.get(plan.id)!;
+      const processor = slot.renderer?.processor(plan.id);
+      if (isGainReducer(processor)) this.metered.push({ slot, processor });
+    }
+    this.meteredIds = this.metered.map((m) => m.slot.plan.id);
   }
 
   /**
@@ -91,14 +124,13 @@ export class WorkletChain {
    */
   process(input: readonly Float32Array[], output: readonly Float32Array[], n: number): void {
     const start = this.frame;
-    const end = this.programmeFrames;
     for (let c = 0; c < this.channels; c++) {
       const x = input[c];
       const y = output[c]!;
       if (x === undefined) y.fill(0, 0, n);
       else if (x !== y) y.set(x.length === n ? x : x.subarray(0, n));
     }
-    if (start + n > end) silenceFrom(output, Math.max(0, end - start), n);
+    this.silenceAfterEnd(output, start, n);
 
     this.pre.process(output, n);
     if (this.loudnessOn) {
@@ -109,21 +141,35 @@ export class WorkletChain {
           for (let i = 0; i < n; i++) y[i] = y[i]! * g;
         }
       }
-      const postEnd = end + this.pre.latencyFrames;
-      if (start + n > postEnd) silenceFrom(output, Math.max(0, postEnd - start), n);
+      this.silenceAfterEnd(output, start - this.pre.latencyFrames, n);
     }
     this.post.process(output, n);
 
-    // The fade and the cut work on the programme's timeline: output frame − latency.
+    // The fade and the cut work on the programme's timeline, `latencyFrames` behind the input.
     const first = start - this.latencyFrames;
-    if (this.fade && this.fadeOn && first + n > 0) {
-      const skip = Math.max(0, -first);
-      this.fade.setPosition(first + skip);
-      if (skip === 0) this.fade.process(output, n);
-      else this.fadeTail(output, skip, n);
-    }
-    if (first + n > end) silenceFrom(output, Math.max(0, end - first), n);
+    if (this.fade && this.fadeOn) this.applyFade(output, first, n);
+    this.silenceAfterEnd(output, first, n);
     this.frame = start + n;
+    this.clock.forget(this.frame - this.latencyFrames);
+  }
+
+  /**
+   * The programme is at frame `frame` from input frame `offset` of the next block on (a seek, a
+   * loop's return, a new chain taking over mid-song). Frames already in the chain keep theirs.
+   */
+  setPosition(frame: number, offset = 0): void {
+    if (!Number.isSafeInteger(frame) || frame < 0 || !Number.isSafeInteger(offset) || offset < 0) {
+      throw new DspError("INVALID_ARGUMENT", `position must be whole frames ≥ 0, got ${frame} at +${offset}`);
+    }
+    this.clock.set(this.frame + offset, frame);
+  }
+
+  /** Each metered module's gain reduction now, dB ≥ 0, in `meteredIds` order (0 when bypassed). */
+  readGainReduction(out: Float32Array): void {
+    for (let i = 0; i < this.metered.length; i++) {
+      const m = this.metered[i]!;
+      out[i] = m.slot.plan.bypass ? 0 : m.processor.gainReductionDb;
+    }
   }
 
   /** A live parameter edit, effective from the next block. Throws DspError for an unknown module or key. */
@@ -152,6 +198,7 @@ export class WorkletChain {
     this.post.reset();
     this.fade?.reset();
     this.frame = 0;
+    this.clock.reset();
   }
 
   private slot(moduleId: string): Slot {
@@ -170,15 +217,52 @@ export class WorkletChain {
     slot.plan = plan;
   }
 
-  /** The fade on frames `skip … n` of the block: the programme starts inside it. */
-  private fadeTail(block: readonly Float32Array[], skip: number, n: number): void {
-    const m = n - skip;
-    for (let c = 0; c < this.channels; c++) this.scratch[c]!.set(block[c]!.subarray(skip, n));
+  /**
+   * Silences the frames of `block` whose programme frame is past the end; `first` is the input
+   * frame the block's first frame stands for (negative: the chain's pre-roll, never silenced).
+   */
+  private silenceAfterEnd(block: readonly Float32Array[], first: number, n: number): void {
+    const end = this.programmeFrames;
+    if (end === Number.POSITIVE_INFINITY) return;
+    for (let i = Math.max(0, -first); i < n; ) {
+      const c = first + i;
+      const runEnd = Math.min(n, this.clock.nextAfter(c) - first);
+      const from = i + Math.max(0, end - this.clock.at(c));
+      if (from < runEnd) silenceRange(block, from, runEnd);
+      i = runEnd;
+    }
+  }
+
+  /** The fade on `block`, run by run of consecutive programme frames (one run unless a seek is inside). */
+  private applyFade(block: readonly Float32Array[], first: number, n: number): void {
+    const fade = this.fade!;
+    for (let i = Math.max(0, -first); i < n; ) {
+      const c = first + i;
+      const runEnd = Math.min(n, this.clock.nextAfter(c) - first);
+      fade.setPosition(this.clock.at(c));
+      if (i === 0 && runEnd === n) fade.process(block, n);
+      else this.fadeRange(block, i, runEnd);
+      i = runEnd;
+    }
+  }
+
+  /** The fade on frames `from … to` of the block, through the scratch buffers (no views allocated). */
+  private fadeRange(block: readonly Float32Array[], from: number, to: number): void {
+    const m = to - from;
+    for (let c = 0; c < this.channels; c++) {
+      const s = this.scratch[c]!;
+      const x = block[c]!;
+      for (let i = 0; i < m; i++) s[i] = x[from + i]!;
+    }
     this.fade!.process(this.scratch, m);
-    for (let c = 0; c < this.channels; c++) block[c]!.set(this.scratch[c]!.subarray(0, m), skip);
+    for (let c = 0; c < this.channels; c++) {
+      const s = this.scratch[c]!;
+      const x = block[c]!;
+      for (let i = 0; i < m; i++) x[from + i] = s[i]!;
+    }
   }
 }
 
-function silenceFrom(block: readonly Float32Array[], from: number, n: number): void {
-  for (let c = 0; c < block.length; c++) block[c]!.fill(0, from, n);
+function silenceRange(block: readonly Float32Array[], from: number, to: number): void {
+  for (let c = 0; c < block.length; c++) block[c]!.fill(0, from, to);
 }

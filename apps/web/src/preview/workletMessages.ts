@@ -16,9 +16,10 @@ export interface ChainLoad {
    */
   readonly loudnessGainDb: number;
   /**
-   * Frames in the programme, counted from the load (or the last reset). With it, the processor ends
-   * the programme as the export does: the post-loudness modules see silence after the programme and
-   * the fade-out ends on its last frame. Without it, no fade-out applies.
+   * Frames in the programme. With it, the processor ends the programme as the export does: the
+   * post-loudness modules see silence after the programme and the fade-out ends on its last frame.
+   * Without it, no fade-out applies. The input is programme frame 0 from the load (or the last
+   * reset) on, unless `position` messages say otherwise.
    */
   readonly programmeFrames?: number;
 }
@@ -27,7 +28,12 @@ export interface ChainLoad {
 export interface ChainProcessorOptions {
   readonly channels: number;
   readonly load?: ChainLoad;
+  /** Post `gainReduction` readings while it renders (the live preview; an offline render needs none). */
+  readonly reportGainReduction?: boolean;
 }
+
+/** How often `gainReduction` readings come, seconds of audio (each the peak over the interval). */
+export const GAIN_REDUCTION_INTERVAL_S = 1 / 30;
 
 export type ToWorklet =
   /** Replaces the chain (allocates on the audio thread's message handler, not in `process`). */
@@ -44,6 +50,13 @@ export type ToWorklet =
   | { readonly type: "setLoudnessGain"; readonly db: number; readonly seq: number }
   /** Clears every processor's state and starts the programme again at frame 0. */
   | { readonly type: "reset" }
+  /**
+   * From context frame `contextFrame` on, the input is programme frame `frame` (the player started
+   * a piece of the mix there: play, seek, a loop's return, the next piece). `restart` drops the
+   * positions announced earlier that have not come yet (the player cancelled those pieces). The
+   * chain's fade follows it; a chain loaded later takes the position over.
+   */
+  | { readonly type: "position"; readonly contextFrame: number; readonly frame: number; readonly restart: boolean }
   /** Asks for a `status` reply (frames processed so far): how a page or a test sees the audio thread run. */
   | { readonly type: "status" }
   /**
@@ -64,7 +77,17 @@ export type FromWorklet =
   /** Frames `process` has rendered since the node was made, and the context frame at the reply. */
   | { readonly type: "status"; readonly processedFrames: number; readonly currentFrame: number }
   /** The first non-silent block after `watchSound` starts at context frame `frame`. */
-  | { readonly type: "sound"; readonly frame: number };
+  | { readonly type: "sound"; readonly frame: number }
+  /**
+   * With `reportGainReduction`: the gain reduction of each dynamics module (`ids`, chain order), dB
+   * ≥ 0, the peak over the interval ending at context frame `frame`. All-zero readings come once.
+   */
+  | {
+      readonly type: "gainReduction";
+      readonly frame: number;
+      readonly ids: readonly string[];
+      readonly db: Float32Array;
+    };
 
 /** |sample| above this (−100 dBFS) counts as sound for `watchSound`. */
 export const SOUND_THRESHOLD = 1e-5;

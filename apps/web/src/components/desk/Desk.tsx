@@ -24,6 +24,7 @@ import {
 } from "@comaster/chain";
 import { type FocusEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { CollabRoom } from "../../client/collab/useCollabRoom";
+import type { GainReductionReadings } from "../../preview/gainReductionReadings";
 import { Button, Card, EmptyState, ErrorMessage } from "../ui";
 import { ModuleCard } from "./ModuleCard";
 import { PresenceBar, StatusPill } from "./Presence";
@@ -48,7 +49,14 @@ function isTextEntry(target: EventTarget | null): boolean {
   return target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "INPUT";
 }
 
-export function Desk({ room }: { room: CollabRoom }) {
+export function Desk({
+  room,
+  gainReduction = null,
+}: {
+  room: CollabRoom;
+  /** The preview's gain reduction readings, shown on the dynamics modules while it plays. */
+  gainReduction?: GainReductionReadings | null;
+}) {
   const { doc, origin, chain, canEdit } = room;
   const [error, setError] = useState<string | null>(null);
   const [preset, setPreset] = useState<PresetName>("streaming");
@@ -270,6 +278,7 @@ export function Desk({ room }: { room: CollabRoom }) {
                     count={modules.length}
                     canEdit={canEdit}
                     peers={room.peers.filter((p) => !p.self && p.focus?.moduleId === m.id)}
+                    gainReduction={gainReduction}
                     onBypass={(b) => edit(() => setBypass(doc, m.id, b, origin))}
                     onMove={(to) => edit(() => moveModule(doc, m.id, to, origin))}
                     onRemove={() => edit(() => removeModule(doc, m.id, origin))}

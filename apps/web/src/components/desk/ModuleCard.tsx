@@ -1,7 +1,8 @@
 "use client";
 /**
  * One module of the chain on the desk: its name, bypass, move and remove buttons, who else is on it,
- * and its parameters (EQ and multiband bands grouped per band).
+ * its gain reduction while the preview plays (dynamics modules), and its parameters (EQ and
+ * multiband bands grouped per band).
  *
  * Accessible names stay generic ("Bypass", "Move left") and point at the module's heading through
  * `aria-describedby`: module names such as "Output format" or "Loudness target" must not become
@@ -10,6 +11,8 @@
 import { type ChainModule, MODULE_SPECS, type ParamSpec, type ParamValue } from "@comaster/chain";
 import { useId } from "react";
 import type { Peer } from "../../client/collab/useCollabRoom";
+import type { GainReductionReadings } from "../../preview/gainReductionReadings";
+import { GAIN_REDUCTION_TYPES, GainReductionMeter } from "./GainReductionMeter";
 import { ParamControl } from "./ParamControl";
 
 export interface ModuleCardProps {
@@ -19,6 +22,8 @@ export interface ModuleCardProps {
   canEdit: boolean;
   /** Other people (not this tab) whose focus is on this module. */
   peers: readonly Peer[];
+  /** The preview's gain reduction readings (null: no preview running). */
+  gainReduction?: GainReductionReadings | null;
   onBypass(bypass: boolean): void;
   onMove(to: number): void;
   onRemove(): void;
@@ -64,7 +69,7 @@ const iconButton =
   "inline-flex h-7 min-w-7 items-center justify-center rounded-md px-1.5 text-sm text-zinc-300 hover:bg-zinc-800 hover:text-zinc-100 disabled:cursor-not-allowed disabled:text-zinc-600 disabled:hover:bg-transparent focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-400";
 
 export function ModuleCard(props: ModuleCardProps) {
-  const { module, index, count, canEdit, peers } = props;
+  const { module, index, count, canEdit, peers, gainReduction } = props;
   const spec = MODULE_SPECS[module.type];
   const headingId = useId();
   const params = module.params as Record<string, ParamValue>;
@@ -151,6 +156,9 @@ export function ModuleCard(props: ModuleCardProps) {
           <span aria-hidden="true">{"\u00d7"}</span>
         </button>
       </header>
+      {gainReduction && GAIN_REDUCTION_TYPES.has(module.type) && (
+        <GainReductionMeter readings={gainReduction} moduleId={module.id} describedBy={headingId} muted={muted} />
+      )}
       <div className={`space-y-3 p-3 transition-opacity ${muted ? "opacity-50 grayscale" : ""}`}>
         {groups.map((g) => {
           const controls = (

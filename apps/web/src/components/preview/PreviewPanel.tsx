@@ -2,14 +2,17 @@
 /**
  * The real-time preview under the desk: play the first mix through the shared chain as it is being
  * edited. Transport (play/pause, space bar, time), the mix's overview (click to seek, drag to mark a
- * loop region), loop, and the loudness-matched bypass. Meters go in the `meters` slot: it receives
- * the engine's output node and context once the engine runs (the monitor worklet connects there).
+ * loop region), loop, the loudness-matched bypass and A/B against a saved version (B key). Meters
+ * go in the `meters` slot: it receives the engine's output node and context once the engine runs
+ * (the monitor worklet connects there). The engine itself comes from the page (`usePreviewEngine`),
+ * which also hands its gain reduction readings to the desk.
  */
 import { type ReactNode, useEffect, useState } from "react";
-import type { CollabRoom } from "../../client/collab/useCollabRoom";
-import { usePreviewEngine } from "../../preview/usePreviewEngine";
+import type { PreviewEngine } from "../../preview/previewEngine";
+import { type PreviewHandle, usePreviewSnapshot } from "../../preview/usePreviewEngine";
 import { formatTime } from "../format";
 import { Button, Card, EmptyState, ErrorMessage } from "../ui";
+import { AbCompare } from "./AbCompare";
 import { PreviewOverview } from "./PreviewOverview";
 
 /** What a mix brings to the preview (a row of `projects.get`'s `assets`). */
@@ -28,7 +31,7 @@ export interface MeterTap {
   output: AudioNode;
 }
 
-/** Keys typed into these must not toggle playback. */
+/** The space bar means something to these: it must not toggle playback. */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return (
@@ -37,30 +40,39 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
+/** Letters typed into these are text: B must not switch A/B. */
+function isTextEntry(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || target.closest("input, textarea, select, [role=textbox]") !== null;
+}
+
 export function PreviewPanel({
-  room,
+  projectId,
   asset,
+  preview,
   meters,
 }: {
-  room: CollabRoom;
+  projectId: string;
   asset: PreviewAsset | null;
+  /** The engine playing `asset` (`usePreviewEngine`). */
+  preview: PreviewHandle;
   /** The slot for level meters (apps/web/src/preview/monitor/). */
   meters?: (tap: MeterTap) => ReactNode;
 }) {
-  const mix = asset
-    ? { id: asset.id, sampleRate: asset.sampleRate, integratedLufs: asset.figures.integratedLufs }
-    : null;
-  const { engine, snapshot: s, error } = usePreviewEngine(mix, room.doc, room.chain);
+  const { engine, error } = preview;
+  const s = usePreviewSnapshot(engine);
   const [region, setRegion] = useState<{ start: number; end: number } | null>(null);
   const looping = s?.loop !== null && s?.loop !== undefined;
 
-  // Space toggles playback, unless the key is meant for a field or a control.
+  // Space toggles playback and B toggles A/B, unless the key is meant for a field or a control.
   useEffect(() => {
     if (!engine) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== " " || e.repeat || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === " " && !isTyping(e.target)) engine.toggle();
+      else if ((e.key === "b" || e.key === "B") && !isTextEntry(e.target)) engine.toggleAB();
+      else return;
       e.preventDefault();
-      engine.toggle();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -86,6 +98,7 @@ export function PreviewPanel({
         data-asset-id={asset.id}
         data-state={s?.state ?? (error ? "error" : "loading")}
         data-last-applied={s?.lastApplied ? JSON.stringify(s.lastApplied) : undefined}
+        data-listening={s?.listening}
       >
         <div className="flex flex-wrap items-center gap-3">
           <Button
@@ -129,6 +142,7 @@ export function PreviewPanel({
             {gain.toFixed(1)} dB
           </span>
         </div>
+        <AbCompare projectId={projectId} engine={engine} snapshot={s} />
         <PreviewOverview
           engine={engine}
           peaks={asset.waveform}
@@ -155,7 +169,7 @@ export function PreviewPanel({
 }
 
 /** The play position, redrawn every frame while the engine runs (no React render per frame). */
-function Clock({ engine }: { engine: import("../../preview/previewEngine").PreviewEngine | null }) {
+function Clock({ engine }: { engine: PreviewEngine | null }) {
   const [text, setText] = useState("0:00");
   useEffect(() => {
     if (!engine) return;

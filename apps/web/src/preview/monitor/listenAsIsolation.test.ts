@@ -111,5 +111,5 @@ describe("listen-as never reaches an export", () => {
       if (mode === "off") expect(heard).toEqual(reference);
       else expect(heard, mode).not.toEqual(reference);
     }
-  });
+  }, 30_000); // renders the chain once per listen-as mode: seconds on a busy 2-core machine
 });
