@@ -179,5 +179,17 @@ describe.skipIf(!executablePath)("the live desk with three people (Chromium, pro
     } finally {
       await db.$disconnect();
     }
+
+    // Comments belong to a version: after a newer one is saved, Ben's comment is on the older one,
+    // which the comments panel's version picker brings back (with its marker on the waveform).
+    await teacher.getByTestId("version-label-input").fill("Lesson 2");
+    await teacher.getByTestId("save-version").click();
+    const benComment = ana.getByTestId("comment").filter({ hasText: "the limiter pumps here" });
+    await ana.getByLabel("On version").waitFor({ timeout: 10_000 });
+    await benComment.waitFor({ state: "detached", timeout: 10_000 });
+    expect(await ana.getByTestId("comment-marker").count()).toBe(0);
+    await ana.getByLabel("On version").selectOption({ label: "Lesson 1 — gentler limiter — Ms Rivera" });
+    await benComment.waitFor({ timeout: 10_000 });
+    expect(await ana.getByTestId("comment-marker").count()).toBe(1);
   }, 300_000);
 });

@@ -32,6 +32,9 @@ export interface CommentsPanelProps {
   onSeek?: (seconds: number) => void;
   refreshKey?: number;
   onChanged?: () => void;
+  /** The project's saved versions, newest first: with `onVersionChange`, a picker of the version commented on. */
+  versions?: { id: string; label: string; authorName: string }[];
+  onVersionChange?: (versionId: string) => void;
 }
 
 const field =
@@ -46,6 +49,8 @@ export function CommentsPanel({
   onSeek,
   refreshKey,
   onChanged,
+  versions,
+  onVersionChange,
 }: CommentsPanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -104,6 +109,26 @@ export function CommentsPanel({
         )
       }
     >
+      {versions && versions.length > 1 && onVersionChange && (
+        <div className="mb-4 flex items-center gap-2">
+          <label htmlFor="comment-version" className="text-xs font-medium text-zinc-300">
+            On version
+          </label>
+          <select
+            id="comment-version"
+            value={versionId}
+            onChange={(e) => onVersionChange(e.target.value)}
+            className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-900 px-2 py-1 text-sm text-zinc-100"
+          >
+            {versions.map((v, i) => (
+              <option key={v.id} value={v.id}>
+                {v.label} — {v.authorName}
+                {i === 0 ? " (newest)" : ""}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {pending ? (
         <form onSubmit={onSubmit} className="mb-4 space-y-2 rounded-lg bg-zinc-950/60 p-3">
           <p className="text-sm text-zinc-300">

@@ -39,6 +39,9 @@ export function ProjectView({ projectId }: { projectId: string }) {
   // Comments go on the newest version; a click or drag on a waveform picks their time.
   const versions = useQuery(trpc.versions.list.queryOptions({ projectId }));
   const latestVersion = versions.data?.[0] ?? null;
+  // The version the comments are on: the newest unless someone picked another (and it still exists).
+  const [pickedVersionId, setPickedVersionId] = useState<string | null>(null);
+  const commentVersion = versions.data?.find((v) => v.id === pickedVersionId) ?? latestVersion;
   const [pending, setPending] = useState<CommentSpan | null>(null);
   // The preview plays the first mix; the desk shows its gain reduction, the panel its controls.
   const previewAsset = project.data?.assets[0] ?? null;
@@ -103,7 +106,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
                       peaks={a.waveform}
                       label={`Waveform of ${a.fileName ?? "the mix"}`}
                       durationSeconds={a.durationSeconds}
-                      versionId={a.id === commentAsset?.id ? (latestVersion?.id ?? null) : null}
+                      versionId={a.id === commentAsset?.id ? (commentVersion?.id ?? null) : null}
                       pending={a.id === commentAsset?.id ? pending : null}
                       onPick={setPending}
                     />
@@ -142,9 +145,11 @@ export function ProjectView({ projectId }: { projectId: string }) {
           </Card>
         </div>
         <aside className="space-y-6">
-          {latestVersion ? (
+          {commentVersion ? (
             <CommentsPanel
-              versionId={latestVersion.id}
+              versionId={commentVersion.id}
+              versions={versions.data}
+              onVersionChange={setPickedVersionId}
               durationSeconds={commentAsset?.durationSeconds ?? 0}
               modules={room.modules.map((m) => ({ id: m.id, label: m.label }))}
               pending={pending}
