@@ -5,6 +5,7 @@ export { type AnalyzerOptions, AudioAnalyzer, analyzeAudio } from "./analyzer";
 export { Biquad, type BiquadCoefs, biquadMagnitude } from "./biquad";
 // The mastering chain: processors, the renderer shared by preview and export, the offline master.
 export { ChainRenderer } from "./chain/chainRenderer";
+export { LoudnessGain } from "./chain/loudnessGain";
 export {
   type MasterOptions,
   type MasterReport,

@@ -1,7 +1,8 @@
 import { prng } from "../signals";
 
 /*
- * Test support (not exported from the package): a click detector for live parameter changes.
+ * Test support (exported only from @comaster/dsp/testing, src/testing.ts): a click detector for live
+ * changes (parameter edits, bypass toggles).
  *
  * A click is a broadband transient: a step or a kink in the waveform. The residual is the third
  * difference r[n] = x[n] − 3·x[n−1] + 3·x[n−2] − x[n−3], a high-pass of gain (2·sin(πf/fs))³:

@@ -1,11 +1,11 @@
 import type { ParamValue } from "./modulePlan";
 
 /*
- * Test support (not exported from the package): the parameter specs of the processor modules, as
- * packages/chain declares them in moduleSpecs.ts and bandSpecs.ts (kind, range, scale, default,
- * options). packages/dsp may not import @comaster/chain (the lint rule on packages/dsp/src keeps the
- * worklet code free of zod and yjs), so this is a copy; a cross-package test in test/ is where the
- * two can be compared.
+ * Test support (exported only from @comaster/dsp/testing): the parameter specs of the processor
+ * modules, as packages/chain declares them in moduleSpecs.ts and bandSpecs.ts (kind, range, scale,
+ * default, options). packages/dsp may not import @comaster/chain (the lint rule on packages/dsp/src
+ * keeps the worklet code free of zod and yjs), so this is a copy; test/chain/paramSpecsCopy.test.ts
+ * fails when the two disagree.
  */
 
 export type TestParamSpec =

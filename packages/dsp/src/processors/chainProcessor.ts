@@ -20,7 +20,10 @@ import type { Processor, ProcessSpec } from "../processor";
  *   redesign coefficients in steps, at the next tick of GLIDE_TICK_FRAMES of the processor's own
  *   frame counter. Block-size invariance holds with edits too: the same edits at the same sample
  *   positions give the same output whatever the block size. `reset` lands every glide at once.
- *   One deliberate exception: a lowered limiter ceiling holds at once (limiter.ts).
+ *   The limiter's ceiling glides too, for the samples entering it: a lowered ceiling holds at every
+ *   output sample from latencyFrames + GLIDE_SECONDS after the edit on (limiter.ts).
+ * - Bypass is not the processor's business: the renderer crossfades between a module's dry and
+ *   processed signals (chain/moduleStage.ts), and calls `reset` before a module it un-bypasses.
  * - Channel count is 1 or 2 (mono/stereo); mid/side features treat mono as mid only.
  */
 export interface ChainProcessor<P> extends Processor {

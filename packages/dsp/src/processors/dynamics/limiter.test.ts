@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prng } from "../../signals";
 import { LIMITER_DEFAULTS, Limiter, type LimiterParams, lookaheadFrames, MAX_LOOKAHEAD_MS } from "./limiter";
-import { intervalPeak, PEAK_WINDOW } from "./oversampledPeak";
+import { intervalPeak, PEAK_LEFT, PEAK_WINDOW } from "./oversampledPeak";
 import { blockInvariance, maxAbsDiff, noise, padZeros, processInBlocks, render, tone, truePeak } from "./testSupport";
 import { GUARD_FRAMES } from "./truePeakGuard";
 
@@ -320,27 +320,90 @@ describe("Limiter", () => {
     expect(lim.guardUnverified).toBe(0);
   });
 
-  it("a ceiling lowered mid-stream holds from the first sample that leaves after the change", () => {
+  describe("a ceiling lowered mid-stream glides down", () => {
     const fs = 48_000;
-    for (const truePeakFrom of [true, false]) {
-      const lim = new Limiter(params({ ceilingDbtp: -0.3, truePeak: truePeakFrom }));
+    const change = 20 * 512;
+    /** musicLike through a limiter at −0.3 dBTP whose ceiling is set to −6 dBTP before frame `change`. */
+    const run = (p: Partial<LimiterParams>, edit: boolean) => {
+      const lim = new Limiter(params({ ceilingDbtp: -0.3, ...p }));
       lim.prepare({ sampleRate: fs, channels: 2, maxBlockFrames: 512 });
-      const x = musicLike(fs, fs, 4);
-      const change = 20 * 512;
+      const x = padZeros(musicLike(fs, fs, 4), 2000);
       processInBlocks(lim, [x[0]!.subarray(0, change), x[1]!.subarray(0, change)], 512);
-      lim.setParams(params({ ceilingDbtp: -6, truePeak: true }));
+      if (edit) lim.setParams(params({ ...p, ceilingDbtp: -6, truePeak: true }));
       processInBlocks(lim, [x[0]!.subarray(change), x[1]!.subarray(change)], 512);
-      // Every interval of the output after the change, measured exactly like the meter (interior
-      // windows only: no zero padding at the edges).
+      return { y: x, lim };
+    };
+    /** The largest interval peak (as the meter measures it) of output frames [from, to), dB. */
+    const peakDb = (y: Float32Array[], from: number, to: number) => {
       let peak = 0;
-      for (const c of x) {
+      for (const c of y) {
         const b = Float64Array.from(c);
-        for (let at = change; at + PEAK_WINDOW <= b.length; at++) peak = Math.max(peak, intervalPeak(b, at));
+        for (let at = from - PEAK_LEFT; at + PEAK_WINDOW <= Math.min(b.length, to + PEAK_LEFT + 1); at++)
+          peak = Math.max(peak, intervalPeak(b, at));
       }
-      expect(toDb(peak)).toBeLessThanOrEqual(-6);
-      expect(lim.guardCorrections).toBeGreaterThan(0); // the samples already on their way
+      return toDb(peak);
+    };
+
+    it.each([
+      ["true peak", { truePeak: true }],
+      ["sample peak before the change", { truePeak: false }],
+      ["look-ahead 0.5 ms, release 1 ms", { lookaheadMs: 0.5, releaseMs: 1 }],
+      ["look-ahead 10 ms, unlinked", { lookaheadMs: 10, stereoLinkPct: 0 }],
+    ] as [string, Partial<LimiterParams>][])("%s: holds at every output sample from edit + latency + glide", (_, p) => {
+      const { y, lim } = run(p, true);
+      const settled = change + lim.latencyFrames + lim.ceilingGlideFrames;
+      expect(lim.ceilingGlideFrames).toBe(Math.round(0.02 * fs));
+      // Every interval of the output from the end of the glide, measured exactly like the meter
+      // (interior windows only: no zero padding at the edges), and every sample.
+      expect(peakDb(y, settled, y[0]!.length)).toBeLessThanOrEqual(-6);
+      for (const c of y) for (let i = settled; i < c.length; i++) expect(toDb(Math.abs(c[i]!))).toBeLessThanOrEqual(-6);
+      // Before, the output obeys the ceiling it was limited for: at most the old one.
+      expect(peakDb(y, change, settled)).toBeLessThanOrEqual(p.truePeak === false ? 3 : -0.3);
       expect(lim.guardUnverified).toBe(0);
-    }
+    });
+
+    it.each([0.5, 5, 10])(
+      "changes no gain already applied: the output comes down from edit + GUARD_FRAMES + (10 ms − look-ahead %d ms)",
+      (lookaheadMs) => {
+        const edited = run({ lookaheadMs }, true).y;
+        const plain = run({ lookaheadMs }, false).y;
+        const first = change + GUARD_FRAMES + lookaheadFrames(MAX_LOOKAHEAD_MS, fs) - lookaheadFrames(lookaheadMs, fs);
+        let differs = -1;
+        for (let i = 0; i < edited[0]!.length && differs < 0; i++)
+          if (edited[0]![i] !== plain[0]![i] || edited[1]![i] !== plain[1]![i]) differs = i;
+        expect(differs).toBeGreaterThanOrEqual(first);
+        // When the gain is coming down (here 121 frames later: the released gain was lower than the
+        // first few steps of the glide needed).
+        expect(differs).toBeLessThan(first + 200);
+      },
+    );
+
+    it("is block-size invariant through the glide, and reset() lands it", () => {
+      const a = run({ lookaheadMs: 2 }, true);
+      const lim = new Limiter(params({ ceilingDbtp: -0.3, lookaheadMs: 2 }));
+      lim.prepare({ sampleRate: fs, channels: 2, maxBlockFrames: 1 });
+      const x = padZeros(musicLike(fs, fs, 4), 2000);
+      const buf = [new Float32Array(1), new Float32Array(1)];
+      for (let i = 0; i < x[0]!.length; i++) {
+        if (i === change) lim.setParams(params({ ceilingDbtp: -6, lookaheadMs: 2 }));
+        buf[0]![0] = x[0]![i]!;
+        buf[1]![0] = x[1]![i]!;
+        lim.process(buf, 1);
+        x[0]![i] = buf[0]![0]!;
+        x[1]![i] = buf[1]![0]!;
+      }
+      expect(maxAbsDiff(a.y, x)).toBe(0);
+      // Mid-glide reset: then a fresh limiter at the new ceiling.
+      const b = new Limiter(params({ ceilingDbtp: -0.3 }));
+      b.prepare({ sampleRate: fs, channels: 2, maxBlockFrames: 512 });
+      processInBlocks(b, noise(3000, 2, 1.5, 2), 512);
+      b.setParams(params({ ceilingDbtp: -6 }));
+      processInBlocks(b, noise(100, 2, 1.5, 3), 100);
+      b.reset();
+      const fresh = new Limiter(params({ ceilingDbtp: -6 }));
+      const input = noise(5000, 2, 1.5, 4);
+      expect(maxAbsDiff(render(fresh, input, fs, 512), render(b, input, fs, 512))).toBe(0);
+    });
   });
 
   it("is block-size invariant and reset() restores the initial state", () => {

@@ -1,6 +1,7 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
+import { GLIDE_SECONDS, ParamRamp } from "../paramRamp";
 import { timeConstantCoef } from "./envelope";
 import { dbToAmp } from "./gainComputer";
 import { LookaheadGain, nextPow2 } from "./lookaheadGain";
@@ -39,6 +40,8 @@ export const MAX_LOOKAHEAD_MS = 10;
 export const LIMITER_MARGIN_DB = 0.02;
 /** The guard's limit sits this far (relative) below the ceiling: covers rounding to Float32. */
 const GUARD_RELATIVE_MARGIN = 1e-6;
+/** The guard's limit over the gain path's target, for the same ceiling. */
+const LIMIT_PER_TARGET = dbToAmp(LIMITER_MARGIN_DB) * (1 - GUARD_RELATIVE_MARGIN);
 
 export function assertLimiterParams(p: LimiterParams): void {
   assertInRange(p.ceilingDbtp, -12, 0, "ceilingDbtp");
@@ -74,13 +77,21 @@ export function lookaheadFrames(lookaheadMs: number, sampleRate: number): number
  *
  * Latency: fixed at prepare, round(MAX_LOOKAHEAD_MS·fs/1000) + 16 + GUARD_FRAMES frames (the 16 are
  * the detector's 8-sample look-ahead plus the hold's 8 on the other side). A shorter look-ahead only
- * starts the gain ramp later; the delay does not change. Changing look-ahead, link or lowering the
- * ceiling rebuilds the gain path from the stored detector history (O(look-ahead), no allocation); a
- * lower ceiling also applies to the samples already in the guard, so it holds from the next output
- * sample — a deliberate step in the gain when the limiter was working, the one live edit that is
- * not smoothed. A higher ceiling keeps the gain path as it is: the gain rises with the release.
+ * starts the gain ramp later; the delay does not change. Changing look-ahead or link rebuilds the
+ * gain path from the stored detector history (O(look-ahead), no allocation).
+ *
+ * A live ceiling change glides (linearly in dB over GLIDE_SECONDS, per sample) for the intervals
+ * entering the detector from the edit on; every stage reads the ceiling of the interval it handles
+ * (the gain path through its peaks scaled by its target over the interval's, the guard through a
+ * per-interval limit), and the samples already inside keep the ceiling they were limited for. So a
+ * lower ceiling never changes a gain already applied: the gain path starts its look-ahead ramp at the
+ * next sample it releases, and the output comes down without a step. The guarantee: from output frame
+ * edit + latencyFrames + `ceilingGlideFrames` on (about 32 ms at 48 kHz), every output sample obeys
+ * the new ceiling; before, the ceiling in force is the one the sample was limited for. (A mastering
+ * engineer lowering the ceiling during playback hears the level come down smoothly within tens of
+ * ms; the export sets the ceiling before rendering, where it holds from the first sample.)
  * Switching `truePeak` on takes effect for peaks entering the detector from then on (the guard
- * enforces true peaks at once).
+ * enforces true peaks at once, on every sample still held).
  */
 export class Limiter implements ChainProcessor<LimiterParams> {
   private params: LimiterParams = { ...LIMITER_DEFAULTS };
@@ -106,7 +117,17 @@ export class Limiter implements ChainProcessor<LimiterParams> {
   private qEff = new Float64Array(0);
   private time = 0;
   private link = 1;
+  /** The gain path's target for the interval entering the detector now (glides with the ceiling). */
   private target = 1;
+  /** The target of the ceiling set last: the gain paths are configured with it. */
+  private pathTarget = 1;
+  /** The target of each interval, indexed like the detector output. */
+  private targets = new Float64Array(0);
+  /** The ceiling (dBTP) of the interval entering the detector; glides after a live change. */
+  private readonly ceiling = new ParamRamp(LIMITER_DEFAULTS.ceilingDbtp);
+  private glideFrames = 1;
+  /** Steps until the last interval of a ceiling glide has passed the guard's check (0: settled). */
+  private glideLeft = 0;
   private lastReductionDb = 0;
 
   constructor(params?: LimiterParams) {
@@ -137,20 +158,21 @@ export class Limiter implements ChainProcessor<LimiterParams> {
     return this.guard.unverified;
   }
 
+  /**
+   * A live ceiling change holds from output frame edit + latencyFrames + this on (the edit made
+   * before input frame `edit`): the glide, GLIDE_SECONDS in frames.
+   */
+  get ceilingGlideFrames(): number {
+    return this.glideFrames;
+  }
+
   setParams(params: LimiterParams): void {
     assertLimiterParams(params);
     const p = this.params;
     const releaseChanged = p.releaseMs !== params.releaseMs;
-    const ceilingChanged = p.ceilingDbtp !== params.ceilingDbtp || p.truePeak !== params.truePeak;
-    const pathChanged =
-      p.ceilingDbtp !== params.ceilingDbtp ||
-      p.lookaheadMs !== params.lookaheadMs ||
-      p.stereoLinkPct !== params.stereoLinkPct;
-    // A higher ceiling alone needs no rebuild: the gain path releases towards it (no jump, no click).
-    const raisedOnly =
-      params.ceilingDbtp > p.ceilingDbtp &&
-      p.lookaheadMs === params.lookaheadMs &&
-      p.stereoLinkPct === params.stereoLinkPct;
+    const ceilingChanged = p.ceilingDbtp !== params.ceilingDbtp;
+    const truePeakChanged = p.truePeak !== params.truePeak;
+    const pathChanged = p.lookaheadMs !== params.lookaheadMs || p.stereoLinkPct !== params.stereoLinkPct;
     p.ceilingDbtp = params.ceilingDbtp;
     p.releaseMs = params.releaseMs;
     p.lookaheadMs = params.lookaheadMs;
@@ -158,13 +180,15 @@ export class Limiter implements ChainProcessor<LimiterParams> {
     p.stereoLinkPct = params.stereoLinkPct;
     if (this.sampleRate === 0) return;
     if (releaseChanged) for (const pipe of this.pipes) pipe.setRelease(this.releaseCoef());
-    if (ceilingChanged) {
-      this.applyCeiling();
-      this.guard.recheck(); // the samples on their way out obey the new ceiling too
+    if (ceilingChanged) this.glideCeiling();
+    if (truePeakChanged) {
+      this.guard.setTruePeak(params.truePeak);
+      this.guard.distrust(this.latency + GUARD_CHECK_DELAY + PEAK_WINDOW);
+      this.guard.recheck(); // the samples on their way out obey the true peak too
     }
     if (pathChanged) {
       this.configurePath();
-      if (!raisedOnly) this.replay();
+      this.replay();
     }
   }
 
@@ -181,11 +205,14 @@ export class Limiter implements ChainProcessor<LimiterParams> {
     const qCap = nextPow2(3 * this.maxLookahead + 64);
     this.qMask = qCap - 1;
     this.qRings = Array.from({ length: spec.channels }, () => new Float64Array(qCap));
+    this.targets = new Float64Array(qCap);
+    this.glideFrames = Math.max(1, Math.round(GLIDE_SECONDS * spec.sampleRate));
+    this.ceiling.setRampFrames(this.glideFrames);
     this.lastLoud = new Float64Array(spec.channels);
     this.qEff = new Float64Array(spec.channels);
     this.pipes = Array.from({ length: spec.channels }, () => new LookaheadGain(this.maxLookahead));
     this.guard.prepare(spec.channels);
-    this.applyCeiling();
+    this.settleCeiling();
     this.configurePath();
     this.reset();
   }
@@ -194,19 +221,54 @@ export class Limiter implements ChainProcessor<LimiterParams> {
     return timeConstantCoef(this.params.releaseMs, this.sampleRate);
   }
 
-  private applyCeiling(): void {
-    const ceiling = dbToAmp(this.params.ceilingDbtp);
-    this.target = dbToAmp(this.params.ceilingDbtp - LIMITER_MARGIN_DB);
+  /** Every stage at the ceiling set last, at once (prepare, reset, the end of a glide). */
+  private settleCeiling(): void {
+    const db = this.params.ceilingDbtp;
+    this.ceiling.snap(db);
+    this.target = dbToAmp(db - LIMITER_MARGIN_DB);
+    this.pathTarget = this.target;
     this.detectLoud = this.target / PEAK_SKIP_GAIN;
-    this.guard.setLimit(ceiling * (1 - GUARD_RELATIVE_MARGIN), this.params.truePeak, this.target);
-    // Samples already on their way were limited for the previous ceiling or detector.
-    this.guard.distrust(this.latency + GUARD_CHECK_DELAY + PEAK_WINDOW);
+    this.guard.setLimit(dbToAmp(db) * (1 - GUARD_RELATIVE_MARGIN), this.params.truePeak, this.target);
+    this.glideLeft = 0;
+  }
+
+  /**
+   * Starts a glide to the ceiling set last, for the intervals entering the detector from the next
+   * sample on (see the class comment). Nothing already computed changes: the gain paths keep their
+   * held peaks' meaning (`retarget`), and the detector and the guard judge "loud" by the lowest
+   * ceiling still to come.
+   */
+  private glideCeiling(): void {
+    const db = this.params.ceilingDbtp;
+    this.ceiling.setTarget(db);
+    this.pathTarget = dbToAmp(db - LIMITER_MARGIN_DB);
+    for (const p of this.pipes) p.retarget(this.pathTarget);
+    const loud = Math.min(this.target, this.pathTarget) / PEAK_SKIP_GAIN;
+    // Samples of the windows still open were judged against a higher level: interpolate those.
+    if (loud < this.detectLoud) this.lastLoud.fill(this.time - 1);
+    this.detectLoud = loud;
+    this.guard.lowerLoudLimit(this.pathTarget * LIMIT_PER_TARGET);
+    // The last interval of the glide enters the detector glideFrames − 1 steps from now and is
+    // checked by the guard pathDelay + GUARD_CHECK_DELAY − (PEAK_LEFT + 1) steps after that.
+    this.glideLeft = this.glideFrames + this.pathDelay + GUARD_CHECK_DELAY;
+    // The gain path's promise (one target) does not hold over the glide: the guard checks exactly.
+    this.guard.distrust(this.glideLeft + GUARD_CHECK_DELAY + PEAK_WINDOW);
+  }
+
+  /** One step of a ceiling glide at time `t`: the target of the interval entering the detector now. */
+  private glideStep(t: number): void {
+    const db = this.ceiling.next();
+    this.target = dbToAmp(db - LIMITER_MARGIN_DB);
+    this.detectLoud = Math.min(this.target, this.pathTarget) / PEAK_SKIP_GAIN;
+    const k = t - this.pathDelay - GUARD_CHECK_DELAY; // the interval the guard checks in this step
+    this.guard.setCheckLimit(this.targets[k & this.qMask]! * LIMIT_PER_TARGET);
+    if (--this.glideLeft === 0) this.settleCeiling();
   }
 
   private configurePath(): void {
     this.lookahead = Math.min(this.maxLookahead, lookaheadFrames(this.params.lookaheadMs, this.sampleRate));
     this.link = this.params.stereoLinkPct / 100;
-    for (const p of this.pipes) p.configure(this.lookahead, this.target, this.releaseCoef());
+    for (const p of this.pipes) p.configure(this.lookahead, this.pathTarget, this.releaseCoef());
   }
 
   /** Rebuilds the gain path's state from the stored detector output (after a parameter change). */
@@ -219,15 +281,20 @@ export class Limiter implements ChainProcessor<LimiterParams> {
 
   /**
    * Links the detector values of interval `v` and advances every channel's gain path. Fully linked
-   * (or mono), every channel sees max(q): one path is stepped and its gain shared.
+   * (or mono), every channel sees max(q): one path is stepped and its gain shared. An interval whose
+   * target is not the paths' (during a ceiling glide) enters as q·pathTarget/target: the gain it asks
+   * for is its own target/q.
    */
   private stepPath(v: number): void {
     const nch = this.channels;
     const qi = v & this.qMask;
     const pipes = this.pipes;
+    const tv = this.targets[qi]!;
+    const scale = tv === this.pathTarget ? 1 : this.pathTarget / tv;
     let qMax = 0;
     for (let ch = 0; ch < nch; ch++) {
-      const q = this.qRings[ch]![qi]!;
+      let q = this.qRings[ch]![qi]!;
+      if (scale !== 1) q *= scale;
       this.qEff[ch] = q;
       if (q > qMax) qMax = q;
     }
@@ -250,8 +317,9 @@ export class Limiter implements ChainProcessor<LimiterParams> {
     const inMask = this.inMask;
     const inCap = this.inCap;
     const qMask = this.qMask;
-    const loud = this.detectLoud;
-    const target = this.target;
+    const targets = this.targets;
+    let loud = this.detectLoud;
+    let target = this.target;
     const truePeak = this.params.truePeak;
     const guard = this.guard;
     const pathDelay = this.pathDelay;
@@ -262,9 +330,15 @@ export class Limiter implements ChainProcessor<LimiterParams> {
     const offset = PEAK_LEFT + 1 + this.maxLookahead - this.lookahead;
     let t = this.time;
     for (let i = 0; i < frames; i++, t++) {
+      if (this.glideLeft > 0) {
+        this.glideStep(t);
+        loud = this.detectLoud;
+        target = this.target;
+      }
       const p = t & inMask;
       const m = t - (PEAK_LEFT + 1); // the interval whose window [m − 7, m + 8] is now complete
       const mq = m & qMask;
+      targets[mq] = target;
       for (let ch = 0; ch < nch; ch++) {
         const ring = inRings[ch]!;
         const x = block[ch]![i]!;
@@ -297,6 +371,8 @@ export class Limiter implements ChainProcessor<LimiterParams> {
   }
 
   reset(): void {
+    this.settleCeiling();
+    this.targets.fill(this.target);
     for (const r of this.inRings) r.fill(0);
     for (const r of this.qRings) r.fill(0);
     this.lastLoud.fill(-1e9);

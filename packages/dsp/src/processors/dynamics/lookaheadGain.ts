@@ -76,6 +76,23 @@ export class LookaheadGain {
     this.lastS = -1;
   }
 
+  /**
+   * Changes the peak target without rebuilding: the peaks held so far are scaled by new/old target,
+   * so that each keeps asking for the gain it asked for (the caller feeds peaks relative to this
+   * target: q·target/target(m) for an interval m whose own target differs, limiter.ts).
+   */
+  retarget(target: number): void {
+    const f = target / this.target;
+    const dv = this.dqVal;
+    for (let k = 0; k < this.dqSize; k++) {
+      const i = (this.dqHead + k) & this.dqMask;
+      dv[i] = dv[i]! * f;
+    }
+    this.target = target;
+    this.logTarget = Math.log(target);
+    this.lastS = -1;
+  }
+
   setRelease(beta: number): void {
     this.beta = beta;
   }

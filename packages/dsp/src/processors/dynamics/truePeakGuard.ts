@@ -30,7 +30,7 @@ const MAX_FIXES = 64;
  * The bound is not used over samples a correction touched, nor for the frames the caller names in
  * `distrust` (after its promise changed). Rounding of the running sum W is covered by an epsilon.
  *
- * After the limit falls, `recheck` applies it to every sample still held back.
+ * After true-peak checking is switched on, `recheck` applies it to every sample still held back.
  *
  * In sample-peak mode only |sample| ≤ limit is enforced (same correction shape).
  */
@@ -48,6 +48,8 @@ export class TruePeakGuard {
   private trustFrom = 0;
   private time = 0;
   private limit = 1;
+  /** The limit that decides which samples count as loud (≤ every limit still to be checked). */
+  private loudLimit = 1;
   /** Σ|c|·target of the skip bound. */
   private modulationGain = Number.POSITIVE_INFINITY;
   private loudLevel = 1;
@@ -79,9 +81,36 @@ export class TruePeakGuard {
   /** `limit`: the output's largest allowed |value|; `target`: the gain path's promise (see above). */
   setLimit(limit: number, truePeak: boolean, target = Infinity): void {
     this.limit = limit;
+    this.loudLimit = limit;
     this.modulationGain = PEAK_SKIP_GAIN * target;
     this.truePeak = truePeak;
     this.loudLevel = truePeak ? limit / PEAK_SKIP_GAIN : limit;
+  }
+
+  /**
+   * The limit for the interval checked by the next `push` only (a limit that glides, limiter.ts). The
+   * caller keeps it ≥ the loud limit (`lowerLoudLimit`) and distrusts the skip bound meanwhile.
+   */
+  setCheckLimit(limit: number): void {
+    this.limit = limit;
+  }
+
+  /**
+   * Lowers the level above which a sample counts as loud to that of `limit` (a lower limit is coming).
+   * Samples already held were judged against the higher level: the next windows are checked exactly.
+   */
+  lowerLoudLimit(limit: number): void {
+    if (limit >= this.loudLimit) return;
+    this.loudLimit = limit;
+    this.loudLevel = this.truePeak ? limit / PEAK_SKIP_GAIN : limit;
+    this.lastLoud.fill(this.time - 1);
+  }
+
+  /** Switches true-peak checking (then `recheck`); switching it on treats the held samples as loud. */
+  setTruePeak(truePeak: boolean): void {
+    if (truePeak && !this.truePeak) this.lastLoud.fill(this.time - 1);
+    this.truePeak = truePeak;
+    this.loudLevel = truePeak ? this.loudLimit / PEAK_SKIP_GAIN : this.loudLimit;
   }
 
   /** The gain path's promise does not hold for the next `frames` pushes: check exactly. */
