@@ -75,32 +75,14 @@ function cases(type: string): Case[] {
     const { base, toneDb, toneHz } = audibleContext(type, spec.key);
     for (const [from, to] of jumps(spec)) {
       const initial = { ...base, [spec.key]: from };
-      const lowered = loweredCeiling(type, spec.key, from, to);
-      out.push({
-        name: `${spec.key} ${from} → ${to}`,
-        type,
-        base,
-        toneDb,
-        toneHz,
-        loweredCeiling: lowered,
-        initial,
-        steps: [{ ...base, [spec.key]: to }],
-      });
+      const common = { type, base, toneDb, toneHz, loweredCeiling: loweredCeiling(type, spec.key, from, to), initial };
+      out.push({ ...common, name: `${spec.key} ${from} → ${to}`, steps: [{ ...base, [spec.key]: to }] });
       if (spec.kind === "number") {
         const steps = Array.from({ length: DRAG_BLOCKS }, (_, k) => ({
           ...base,
           [spec.key]: dragValue(spec, from as number, to as number, k + 1, DRAG_BLOCKS),
         }));
-        out.push({
-          name: `${spec.key} dragged ${from} → ${to}`,
-          type,
-          base,
-          toneDb,
-          toneHz,
-          loweredCeiling: lowered,
-          initial,
-          steps,
-        });
+        out.push({ ...common, name: `${spec.key} dragged ${from} → ${to}`, steps });
       }
     }
   }
