@@ -2,7 +2,8 @@ import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
 import { MultibandSplitter } from "../filters/linkwitzRiley";
-import { framesToTick, GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
+import { GlideClock } from "../glideClock";
+import { GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 import { DecoupledPeakDetector } from "./envelope";
 import { DB_PER_NEPER, dbToAmp, GainCurve, NEPER_PER_DB } from "./gainComputer";
 
@@ -171,8 +172,7 @@ export class Multiband implements ChainProcessor<MultibandParams> {
   private readonly crossovers3 = [0, 0];
   private readonly crossovers4 = [0, 0, 0];
   private input: Float64Array[] = [];
-  private time = 0;
-  private active = false;
+  private readonly clock = new GlideClock(this.tick.bind(this), this.runCopy.bind(this));
 
   constructor(params?: MultibandParams) {
     if (params) this.setParams(params);
@@ -202,7 +202,7 @@ export class Multiband implements ChainProcessor<MultibandParams> {
     this.xRamps[0]!.setTarget(Math.log(params.crossover1Hz), now);
     this.xRamps[1]!.setTarget(Math.log(params.crossover2Hz), now);
     this.xRamps[2]!.setTarget(Math.log(params.crossover3Hz), now);
-    this.active = !now;
+    this.clock.active = !now;
   }
 
   private setBand(b: number, thresholdDb: number, ratio: number, attackMs: number, releaseMs: number, gainDb: number) {
@@ -238,29 +238,26 @@ export class Multiband implements ChainProcessor<MultibandParams> {
   process(block: readonly SampleBuffer[], frames: number = block[0]?.length ?? 0): void {
     if (this.channels === 0) throw new DspError("INVALID_STATE", "Multiband.process called before prepare");
     assertBlock(block, frames, this.channels);
-    if (!this.active && frames <= this.maxBlock) {
+    if (!this.clock.active && frames <= this.maxBlock) {
       this.run(block, frames);
-      this.time += frames;
+      this.clock.time += frames;
       return;
     }
-    // Runs between ticks, or chunks of maxBlockFrames: the input is copied, so nothing allocates.
-    for (let off = 0; off < frames; ) {
-      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
-      let n = Math.min(this.maxBlock, frames - off);
-      if (this.active) n = Math.min(n, framesToTick(this.time));
-      for (let ch = 0; ch < this.channels; ch++) {
-        const x = block[ch]!;
-        const v = this.input[ch]!;
-        for (let i = 0; i < n; i++) v[i] = x[off + i]!;
-      }
-      this.run(this.input, n);
-      for (let ch = 0; ch < this.channels; ch++) {
-        const x = block[ch]!;
-        const v = this.input[ch]!;
-        for (let i = 0; i < n; i++) x[off + i] = v[i]!;
-      }
-      off += n;
-      this.time += n;
+    this.clock.process(block, frames, this.maxBlock);
+  }
+
+  /** Frames [off, off + n) of the block (a run between ticks, or a chunk), through a copy. */
+  private runCopy(block: readonly SampleBuffer[], off: number, n: number): void {
+    for (let ch = 0; ch < this.channels; ch++) {
+      const x = block[ch]!;
+      const v = this.input[ch]!;
+      for (let i = 0; i < n; i++) v[i] = x[off + i]!;
+    }
+    this.run(this.input, n);
+    for (let ch = 0; ch < this.channels; ch++) {
+      const x = block[ch]!;
+      const v = this.input[ch]!;
+      for (let i = 0; i < n; i++) x[off + i] = v[i]!;
     }
   }
 
@@ -412,7 +409,7 @@ export class Multiband implements ChainProcessor<MultibandParams> {
       if (this.fading) this.spare!.splitter.glideTo(this.sampleRate, this.crossovers(this.spare!.bandCount));
     }
     const x = this.xRamps;
-    this.active =
+    this.clock.active =
       this.fading ||
       bands !== this.split!.bandCount ||
       this.split!.splitter.isGliding ||
@@ -463,8 +460,7 @@ export class Multiband implements ChainProcessor<MultibandParams> {
       }
       this.fading = false;
       this.fade.snap(0);
-      this.time = 0;
-      this.active = false;
+      this.clock.reset();
     }
   }
 }

@@ -1,7 +1,8 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
-import { framesToTick, GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
+import { GlideClock } from "../glideClock";
+import { GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 
 /** The `reverb` module's parameters (packages/chain moduleSpecs). */
 export interface ReverbParams {
@@ -136,8 +137,7 @@ export class Reverb implements ChainProcessor<ReverbParams> {
   private readonly decay = new ParamRamp(0);
   private readonly damping = new ParamRamp(0);
   private readonly lowCut = new ParamRamp(0);
-  private time = 0;
-  private active = false;
+  private readonly clock = new GlideClock(this.tick.bind(this), this.render.bind(this));
   // High-pass (TDF-II) coefficients and [s1, s2] per channel.
   private hb0 = 1;
   private hb1 = 0;
@@ -183,7 +183,7 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     this.decay.setTarget(Math.log(p.decayS), immediate);
     this.damping.setTarget(Math.log(p.dampingHz), immediate);
     this.lowCut.setTarget(Math.log(p.lowCutHz), immediate);
-    this.active = !immediate;
+    this.clock.active = !immediate;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -263,7 +263,7 @@ export class Reverb implements ChainProcessor<ReverbParams> {
       this.lowCut.next();
       this.updateCoefficients();
     }
-    this.active = this.preFading || this.decay.moving || this.damping.moving || this.lowCut.moving;
+    this.clock.active = this.preFading || this.decay.moving || this.damping.moving || this.lowCut.moving;
   }
 
   reset(): void {
@@ -274,8 +274,7 @@ export class Reverb implements ChainProcessor<ReverbParams> {
       this.preFading = false;
       this.preFade.snap(0);
       this.updateCoefficients();
-      this.time = 0;
-      this.active = false;
+      this.clock.reset();
     }
     for (const b of this.pre) b.fill(0);
     for (const b of this.diff) b.fill(0);
@@ -295,13 +294,7 @@ export class Reverb implements ChainProcessor<ReverbParams> {
     if (frames > this.maxFrames) {
       throw new DspError("INVALID_ARGUMENT", `frames=${frames} exceeds maxBlockFrames=${this.maxFrames}`);
     }
-    for (let off = 0; off < frames; ) {
-      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
-      const n = this.active ? Math.min(frames - off, framesToTick(this.time)) : frames - off;
-      this.render(block, off, n);
-      off += n;
-      this.time += n;
-    }
+    this.clock.process(block, frames, this.maxFrames);
   }
 
   /** Frames [off, off + frames) of the block. */

@@ -2,7 +2,8 @@ import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import { dbToGain } from "../../units";
 import type { ChainProcessor } from "../chainProcessor";
-import { framesToTick, GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
+import { GlideClock } from "../glideClock";
+import { GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 import { type OversampleFactor, Oversampler } from "./oversampler";
 
 /** The `saturation` module's parameters (packages/chain moduleSpecs). */
@@ -117,8 +118,7 @@ export class Saturation implements ChainProcessor<SaturationParams> {
   private wetNext = new Float64Array(0);
   private dcNext = new Float64Array(0);
   private fadeFrames = 1;
-  private time = 0;
-  private active = false;
+  private readonly clock = new GlideClock(this.tick.bind(this), this.processChunk.bind(this));
   private readonly drive = new ParamRamp(1);
   private readonly mix = new ParamRamp(1);
   private readonly outGain = new ParamRamp(1);
@@ -162,7 +162,7 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     if (immediate) {
       this.character = p.character;
       this.os.setFactor(this.targetFactor);
-    } else this.active = true;
+    } else this.clock.active = true;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -197,8 +197,7 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     }
     this.fading = false;
     this.fade.snap(0);
-    this.time = 0;
-    this.active = false;
+    this.clock.reset();
     this.os.reset();
     for (const l of this.dryLine) l.fill(0);
     this.dc.fill(0);
@@ -211,14 +210,7 @@ export class Saturation implements ChainProcessor<SaturationParams> {
     if (frames > this.maxFrames) {
       throw new DspError("INVALID_ARGUMENT", `frames=${frames} exceeds maxBlockFrames=${this.maxFrames}`);
     }
-    for (let off = 0; off < frames; ) {
-      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
-      let n = Math.min(CHUNK, frames - off);
-      if (this.active) n = Math.min(n, framesToTick(this.time));
-      this.processChunk(block, off, n);
-      off += n;
-      this.time += n;
-    }
+    this.clock.process(block, frames, CHUNK);
   }
 
   /** On a tick: a finished crossfade makes the new path the path; a pending switch starts one. */
@@ -247,7 +239,7 @@ export class Saturation implements ChainProcessor<SaturationParams> {
       this.fade.setTarget(1);
       this.fading = true;
     }
-    this.active = this.fading;
+    this.clock.active = this.fading;
   }
 
   /** Frames [off, off + frames) of every channel, frames ≤ CHUNK. */

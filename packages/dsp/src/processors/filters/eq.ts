@@ -1,7 +1,8 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
-import { framesToTick, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
+import { GlideClock } from "../glideClock";
+import { glideTicks, ParamRamp } from "../paramRamp";
 import { designEqSection, EQ_BAND_TYPES, type EqBandType, isIdentityBand } from "./eqSection";
 import { GlidingCascade } from "./glidingCascade";
 
@@ -61,6 +62,28 @@ const GAIN_KEYS = ["b1Gain", "b2Gain", "b3Gain", "b4Gain", "b5Gain", "b6Gain"] a
 const Q_KEYS = ["b1Q", "b2Q", "b3Q", "b4Q", "b5Q", "b6Q"] as const;
 const MODE_KEYS = ["b1Mode", "b2Mode", "b3Mode", "b4Mode", "b5Mode", "b6Mode"] as const;
 const ON_KEYS = ["b1On", "b2On", "b3On", "b4On", "b5On", "b6On"] as const;
+
+/** One EQ band as its response curve needs it (see `eqResponseDb`). */
+export interface EqCurveBand {
+  readonly type: EqBandType;
+  readonly freq: number;
+  readonly gainDb: number;
+  readonly q: number;
+  readonly mode: EqBandMode;
+  readonly on: boolean;
+}
+
+/** The six bands of an `eq` module's parameters, in order. */
+export function eqCurveBands(params: EqParams): EqCurveBand[] {
+  return Array.from({ length: EQ_BAND_COUNT }, (_, k) => ({
+    type: params[TYPE_KEYS[k]!],
+    freq: params[FREQ_KEYS[k]!],
+    gainDb: params[GAIN_KEYS[k]!],
+    q: params[Q_KEYS[k]!],
+    mode: params[MODE_KEYS[k]!],
+    on: params[ON_KEYS[k]!],
+  }));
+}
 
 /** The chain's defaults: a transparent EQ (every gain 0 dB). */
 export function defaultEqParams(): EqParams {
@@ -133,10 +156,8 @@ export class EqProcessor implements ChainProcessor<EqParams> {
   private readonly qRamps = Array.from({ length: EQ_BAND_COUNT }, () => new ParamRamp(0));
   /** One section per band, on the mid (chain 0) and side (chain 1) signals. */
   private readonly bands = Array.from({ length: EQ_BAND_COUNT }, () => new GlidingCascade(1, 2));
-  /** Frames processed since prepare or reset: ticks fall on its multiples of GLIDE_TICK_FRAMES. */
-  private time = 0;
-  /** Something glides, crossfades or waits for a tick. */
-  private active = false;
+  /** Active while something glides, crossfades or waits for a tick. */
+  private readonly clock = new GlideClock(this.tick.bind(this), this.run.bind(this));
   private mid = new Float64Array(0);
   private side = new Float64Array(0);
 
@@ -168,7 +189,7 @@ export class EqProcessor implements ChainProcessor<EqParams> {
       this.gainRamps[k]!.setTarget(this.gains[k]!, now);
       this.qRamps[k]!.setTarget(Math.log(this.qs[k]!), now);
     }
-    this.active = !now;
+    this.clock.active = !now;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -188,14 +209,7 @@ export class EqProcessor implements ChainProcessor<EqParams> {
   process(block: readonly SampleBuffer[], frames: number = block[0]?.length ?? 0): void {
     if (this.channels === 0) throw new DspError("INVALID_STATE", "EqProcessor.process called before prepare");
     assertBlock(block, frames, this.channels);
-    for (let off = 0; off < frames; ) {
-      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
-      let n = Math.min(this.mid.length, frames - off);
-      if (this.active) n = Math.min(n, framesToTick(this.time));
-      this.run(block, off, n);
-      off += n;
-      this.time += n;
-    }
+    this.clock.process(block, frames, this.mid.length);
   }
 
   reset(): void {
@@ -252,8 +266,7 @@ export class EqProcessor implements ChainProcessor<EqParams> {
       this.designedTypes[k] = this.types[k]!;
       if (want !== 0) this.design(k, band.coefs);
     }
-    this.time = 0;
-    this.active = false;
+    this.clock.reset();
   }
 
   /** One tick of the glides: every band takes a step and starts what its new values need. */
@@ -284,7 +297,7 @@ export class EqProcessor implements ChainProcessor<EqParams> {
       }
       active ||= !same || band.busy || fr.moving || gr.moving || qr.moving;
     }
-    this.active = active;
+    this.clock.active = active;
   }
 
   /** The chains band k should filter now: none when off, or a bell or shelf at (gliding) 0 dB. */

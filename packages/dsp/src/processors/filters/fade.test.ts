@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { GLIDE_SECONDS } from "../paramRamp";
 import { type FadeCurve, type FadeParams, FadeProcessor, fadeGain } from "./fade";
 import { blockSizeRuns, randomBlock, toDb } from "./testSupport";
 
@@ -136,4 +137,84 @@ describe("FadeProcessor", () => {
     expect(() => p.setTimeline({ totalFrames: 1.5 })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
     expect(() => p.process([new Float32Array(1)], 1)).toThrow(expect.objectContaining({ code: "INVALID_STATE" }));
   });
+});
+
+describe("FadeProcessor: live edits", () => {
+  /** GLIDE_SECONDS at the tests' 1 kHz. */
+  const GLIDE = Math.round(GLIDE_SECONDS * 1000);
+  const total = 3000;
+  /** An edit made between blocks, before frame `frame` (or a seek, `run` calling setPosition). */
+  type Action = { frame: number; run(p: FadeProcessor): void };
+
+  /** The gains of `p` over `frames` frames, in blocks of at most `block`, a block ending at each action. */
+  function live(p: FadeProcessor, frames: number, block: number, actions: Action[]): Float32Array {
+    const x = new Float32Array(frames).fill(1);
+    let next = 0;
+    for (let at = 0; at < frames; ) {
+      while (next < actions.length && actions[next]!.frame <= at) actions[next++]!.run(p);
+      const n = Math.min(block, (actions[next]?.frame ?? frames) - at, frames - at);
+      p.process([x.subarray(at, at + n)], n);
+      at += n;
+    }
+    return x;
+  }
+
+  it("glides from the old fade's gain to the new one's at the same frame, then is exactly the new fade", () => {
+    const old: FadeParams = { inS: 1, outS: 0, curve: "linear" };
+    const neu: FadeParams = { inS: 0.5, outS: 0, curve: "sCurve" };
+    const g = live(fader(old, total, 1), total, 128, [{ frame: 300, run: (p) => p.setParams(neu) }]);
+    expect(g.subarray(0, 300)).toEqual(gains(fader(old, total, 1), 300));
+    for (let k = 0; k < GLIDE; k++) {
+      const n = 300 + k;
+      const w = (k + 1) / GLIDE;
+      expect(g[n]).toBeCloseTo((1 - w) * fadeGain("linear", n / 1000) + w * fadeGain("sCurve", n / 500), 6);
+    }
+    expect(g.subarray(300 + GLIDE)).toEqual(gains(fader(neu, total, 1), total).subarray(300 + GLIDE));
+  });
+
+  it("an edit before the first frame, or after reset(), applies at once", () => {
+    const neu: FadeParams = { inS: 0.3, outS: 0.7, curve: "exponential" };
+    const reference = gains(fader(neu, total, 1), total);
+    const p = fader({ inS: 2, outS: 0, curve: "linear" }, total, 1);
+    p.setParams(neu);
+    expect(gains(p, total)).toEqual(reference);
+    p.setParams({ inS: 1, outS: 1, curve: "sCurve" });
+    gains(p, 10);
+    p.reset();
+    p.setParams(neu);
+    expect(gains(p, total)).toEqual(reference);
+  });
+
+  it("an edit during a glide waits for it, the latest wins; settle() lands at once", () => {
+    const last: FadeParams = { inS: 0, outS: 2, curve: "logarithmic" };
+    const p = fader({ inS: 1, outS: 0, curve: "linear" }, total, 1);
+    const g = live(p, 1000, 128, [
+      { frame: 100, run: (q) => q.setParams({ inS: 2, outS: 0, curve: "linear" }) },
+      { frame: 105, run: (q) => q.setParams({ inS: 0.5, outS: 0, curve: "sCurve" }) },
+      { frame: 107, run: (q) => q.setParams(last) },
+    ]);
+    // The first glide (inS 1 s → 2 s) runs its course: at its last frame the gain is inS 2 s's.
+    expect(g[100 + GLIDE - 1]).toBe(Math.fround((100 + GLIDE - 1) / 2000));
+    const after = gains(fader(last, total, 1), total);
+    expect(g.subarray(100 + 2 * GLIDE)).toEqual(after.subarray(100 + 2 * GLIDE, 1000));
+    p.setParams({ inS: 1, outS: 0, curve: "linear" });
+    p.settle();
+    p.setPosition(500);
+    expect(gains(p, 100)).toEqual(gains(fader({ inS: 1, outS: 0, curve: "linear" }, total, 1), 600).subarray(500));
+  });
+
+  it.each(CURVES)(
+    "%s: edits at odd frames, one turned round mid-glide, and a seek, in blocks of 1, 7 and 128",
+    (curve) => {
+      const actions = (): Action[] => [
+        { frame: 1201, run: (p) => p.setParams({ inS: 2.5, outS: 1, curve: "linear" }) },
+        { frame: 1210, run: (p) => p.setPosition(2100) },
+        { frame: 1213, run: (p) => p.setParams({ inS: 1.5, outS: 1.5, curve }) },
+        { frame: 1250, run: (p) => p.setParams({ inS: 1.5, outS: 0.5, curve: "exponential" }) },
+      ];
+      const make = () => fader({ inS: 1.5, outS: 1.5, curve }, total, 1);
+      const reference = live(make(), 1600, 128, actions());
+      for (const block of [1, 7]) expect(live(make(), 1600, block, actions())).toEqual(reference);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { assertInRange, assertInteger, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor, Timeline } from "../chainProcessor";
+import { GLIDE_SECONDS, ParamRamp } from "../paramRamp";
 
 /** Shape of the fades (the chain's fade `curve` enum). */
 export type FadeCurve = "linear" | "exponential" | "logarithmic" | "sCurve";
@@ -42,6 +43,23 @@ export function fadeGain(curve: FadeCurve, u: number): number {
   }
 }
 
+/** A fade in frames at the processor's rate: what `FadeParams` become once the rate is known. */
+interface FadeShape {
+  inFrames: number;
+  outFrames: number;
+  curve: FadeCurve;
+}
+
+/** The gain of `shape` at frame n of a programme of `total` frames (the formulas of FadeProcessor). */
+function shapeGain(shape: FadeShape, total: number, n: number): number {
+  const fin = shape.inFrames;
+  const fout = shape.outFrames;
+  let g = 1;
+  if (n < fin) g = fadeGain(shape.curve, n / fin);
+  if (fout > 0 && n >= total - fout) g *= n >= total ? 0 : fadeGain(shape.curve, (total - 1 - n) / fout);
+  return g;
+}
+
 /**
  * Fade-in at the start and fade-out at the end of the programme; the gain depends only on the
  * absolute frame position n (counted from `prepare`/`reset`, or set by `setPosition`), so the output
@@ -53,16 +71,32 @@ export function fadeGain(curve: FadeCurve, u: number): number {
  * processing; without it only the fade-in applies. Frames outside the fades are not touched; inside,
  * one curve evaluation per frame (Math.exp or Math.cos for the non-linear curves) is shared by all
  * channels. Latency 0.
+ *
+ * Live edits do not click: once frames were processed (since `prepare` or `reset`), new parameters
+ * glide over GLIDE_SECONDS of processed frames, a frame at a time whatever the blocks and positions:
+ * g = (1 − w)·g_old(n) + w·g_new(n), both at the same frame n, w rising linearly to exactly 1 (where
+ * g is exactly g_new). An edit during a glide waits for it to end (the latest edit wins), then glides
+ * on from there. Before the first frame, and after `reset`, an edit applies at once: a render with
+ * fixed parameters (the export) is the formulas above, bit for bit.
  */
 export class FadeProcessor implements ChainProcessor<FadeParams> {
   readonly latencyFrames = 0;
+  /** The latest parameters set; `shape` is them in frames unless an edit waits (`pending`). */
   private readonly params: FadeParams = { inS: 0, outS: 0, curve: "sCurve" };
+  /** The fade applied, or glided to. */
+  private readonly shape: FadeShape = { inFrames: 0, outFrames: 0, curve: "sCurve" };
+  /** The fade glided from. */
+  private readonly from: FadeShape = { inFrames: 0, outFrames: 0, curve: "sCurve" };
+  /** Weight of `shape` against `from`: 1 when no glide runs. */
+  private readonly mix = new ParamRamp(1);
+  /** `params` changed during the glide: the next glide starts when this one ends. */
+  private pending = false;
+  /** Frames were processed since `prepare` or `reset` (an edit then glides). */
+  private started = false;
   private sampleRate = 0;
   private channels = 0;
   private totalFrames = Number.POSITIVE_INFINITY;
   private position = 0;
-  private inFrames = 0;
-  private outFrames = 0;
 
   constructor(params: FadeParams = { inS: 0, outS: 0, curve: "sCurve" }, timeline?: Timeline) {
     this.setParams(params);
@@ -81,7 +115,21 @@ export class FadeProcessor implements ChainProcessor<FadeParams> {
     this.params.inS = params.inS;
     this.params.outS = params.outS;
     this.params.curve = params.curve;
-    this.update();
+    if (!this.started) this.settle();
+    else if (this.mix.moving) this.pending = true;
+    else this.startGlide();
+  }
+
+  /**
+   * Ends a glide under way at once: the latest parameters apply from the next frame (for an owner
+   * whose fade is out of the signal, such as a bypassed one, so nothing is heard).
+   */
+  settle(): void {
+    this.shape.inFrames = Math.round(this.params.inS * this.sampleRate);
+    this.shape.outFrames = Math.round(this.params.outS * this.sampleRate);
+    this.shape.curve = this.params.curve;
+    this.mix.snap(1);
+    this.pending = false;
   }
 
   /** The programme length at this processor's input; the fade-out ends at its last frame. */
@@ -90,7 +138,7 @@ export class FadeProcessor implements ChainProcessor<FadeParams> {
     this.totalFrames = timeline.totalFrames;
   }
 
-  /** Moves to absolute frame `frame` (a preview that starts inside the programme). */
+  /** Moves to absolute frame `frame` (a preview that starts inside the programme); a glide goes on. */
   setPosition(frame: number): void {
     assertInteger(frame, 0, Number.MAX_SAFE_INTEGER, "frame");
     this.position = frame;
@@ -100,8 +148,8 @@ export class FadeProcessor implements ChainProcessor<FadeParams> {
     assertSpec(spec);
     this.sampleRate = spec.sampleRate;
     this.channels = spec.channels;
-    this.position = 0;
-    this.update();
+    this.mix.setRampFrames(GLIDE_SECONDS * spec.sampleRate);
+    this.reset();
   }
 
   process(block: readonly SampleBuffer[], frames: number = block[0]?.length ?? 0): void {
@@ -109,18 +157,18 @@ export class FadeProcessor implements ChainProcessor<FadeParams> {
     assertBlock(block, frames, this.channels);
     const start = this.position;
     this.position = start + frames;
-    const fin = this.inFrames;
-    const fout = this.outFrames;
+    if (frames > 0) this.started = true;
+    if (this.mix.moving) {
+      this.glide(block, start, frames);
+      return;
+    }
+    const shape = this.shape;
     const total = this.totalFrames;
-    const outStart = fout > 0 ? total - fout : Number.POSITIVE_INFINITY;
+    const outStart = shape.outFrames > 0 ? total - shape.outFrames : Number.POSITIVE_INFINITY;
     // Entirely at full level: nothing to do.
-    if (start >= fin && start + frames <= outStart) return;
-    const curve = this.params.curve;
+    if (start >= shape.inFrames && start + frames <= outStart) return;
     for (let i = 0; i < frames; i++) {
-      const n = start + i;
-      let g = 1;
-      if (n < fin) g = fadeGain(curve, n / fin);
-      if (n >= outStart) g *= n >= total ? 0 : fadeGain(curve, (total - 1 - n) / fout);
+      const g = shapeGain(shape, total, start + i);
       if (g === 1) continue;
       for (let ch = 0; ch < this.channels; ch++) {
         const x = block[ch]!;
@@ -129,13 +177,47 @@ export class FadeProcessor implements ChainProcessor<FadeParams> {
     }
   }
 
-  /** Back to the start of the programme (frame 0). */
+  /** Back to the start of the programme (frame 0); a glide lands at once. */
   reset(): void {
     this.position = 0;
+    this.started = false;
+    this.settle();
   }
 
-  private update(): void {
-    this.inFrames = Math.round(this.params.inS * this.sampleRate);
-    this.outFrames = Math.round(this.params.outS * this.sampleRate);
+  /** A glide from `shape` to `params` (none if they are the same fade). */
+  private startGlide(): void {
+    const to = this.params;
+    const inFrames = Math.round(to.inS * this.sampleRate);
+    const outFrames = Math.round(to.outS * this.sampleRate);
+    const s = this.shape;
+    this.pending = false;
+    if (inFrames === s.inFrames && outFrames === s.outFrames && to.curve === s.curve) return;
+    this.from.inFrames = s.inFrames;
+    this.from.outFrames = s.outFrames;
+    this.from.curve = s.curve;
+    s.inFrames = inFrames;
+    s.outFrames = outFrames;
+    s.curve = to.curve;
+    this.mix.snap(0);
+    this.mix.setTarget(1);
+  }
+
+  /** `process` while a glide runs: both fades, weighted frame by frame; a waiting edit starts on time. */
+  private glide(block: readonly SampleBuffer[], start: number, frames: number): void {
+    const total = this.totalFrames;
+    for (let i = 0; i < frames; i++) {
+      const n = start + i;
+      let g: number;
+      if (this.mix.moving) {
+        const w = this.mix.next();
+        g = (1 - w) * shapeGain(this.from, total, n) + w * shapeGain(this.shape, total, n);
+        if (!this.mix.moving && this.pending) this.startGlide();
+      } else g = shapeGain(this.shape, total, n);
+      if (g === 1) continue;
+      for (let ch = 0; ch < this.channels; ch++) {
+        const x = block[ch]!;
+        x[i] = x[i]! * g;
+      }
+    }
   }
 }

@@ -2,7 +2,8 @@ import type { BiquadCoefs } from "../../biquad";
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
-import { framesToTick, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
+import { GlideClock } from "../glideClock";
+import { glideTicks, ParamRamp } from "../paramRamp";
 import { butterworthQs, designButterworth, MAX_BILINEAR_RATIO } from "./butterworth";
 import { GlidingCascade } from "./glidingCascade";
 import { loadCoefs, SECTION_COEFS } from "./section";
@@ -56,8 +57,7 @@ export class HighpassProcessor implements ChainProcessor<HighpassParams> {
   private slope: HighpassSlope;
   /** ln freqHz as it glides. */
   private readonly freq = new ParamRamp(0);
-  private time = 0;
-  private active = false;
+  private readonly clock = new GlideClock(this.tick.bind(this), this.run.bind(this));
   private scratch = new Float64Array(0);
 
   constructor(params: HighpassParams = { freqHz: 20, slope: "24" }) {
@@ -73,7 +73,7 @@ export class HighpassProcessor implements ChainProcessor<HighpassParams> {
     this.params.slope = params.slope;
     const now = this.sampleRate === 0;
     this.freq.setTarget(Math.log(params.freqHz), now);
-    this.active = !now;
+    this.clock.active = !now;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -90,27 +90,25 @@ export class HighpassProcessor implements ChainProcessor<HighpassParams> {
   process(block: readonly SampleBuffer[], frames: number = block[0]?.length ?? 0): void {
     if (this.channels === 0) throw new DspError("INVALID_STATE", "HighpassProcessor.process called before prepare");
     assertBlock(block, frames, this.channels);
-    const buf = this.scratch;
-    const cascade = this.cascade;
-    for (let off = 0; off < frames; ) {
-      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
-      let n = Math.min(buf.length, frames - off);
-      if (this.active) n = Math.min(n, framesToTick(this.time));
-      cascade.beginRun(n);
-      for (let ch = 0; ch < this.channels; ch++) {
-        const x = block[ch]!;
-        for (let i = 0; i < n; i++) buf[i] = x[off + i]!;
-        cascade.run(ch, buf, n);
-        for (let i = 0; i < n; i++) x[off + i] = buf[i]!;
-      }
-      cascade.endRun(n);
-      off += n;
-      this.time += n;
-    }
+    this.clock.process(block, frames, this.scratch.length);
   }
 
   reset(): void {
     this.settle();
+  }
+
+  /** Frames [off, off + n) of the block, each channel through the scratch buffer. */
+  private run(block: readonly SampleBuffer[], off: number, n: number): void {
+    const buf = this.scratch;
+    const cascade = this.cascade;
+    cascade.beginRun(n);
+    for (let ch = 0; ch < this.channels; ch++) {
+      const x = block[ch]!;
+      for (let i = 0; i < n; i++) buf[i] = x[off + i]!;
+      cascade.run(ch, buf, n);
+      for (let i = 0; i < n; i++) x[off + i] = buf[i]!;
+    }
+    cascade.endRun(n);
   }
 
   /** The target parameters at once, zero state. */
@@ -119,8 +117,7 @@ export class HighpassProcessor implements ChainProcessor<HighpassParams> {
     this.slope = this.params.slope;
     this.cascade.set(QS[this.slope].length, ALL_CHANNELS);
     this.design(this.cascade.coefs);
-    this.time = 0;
-    this.active = false;
+    this.clock.reset();
   }
 
   private tick(): void {
@@ -137,7 +134,7 @@ export class HighpassProcessor implements ChainProcessor<HighpassParams> {
       this.design(cascade.next);
       cascade.glide();
     }
-    this.active = this.params.slope !== this.slope || cascade.busy || this.freq.moving;
+    this.clock.active = this.params.slope !== this.slope || cascade.busy || this.freq.moving;
   }
 
   /** The sections of the current slope at the current (gliding, or exact settled) frequency. */

@@ -1,7 +1,8 @@
 import { assertInRange, DspError } from "../../errors";
 import { assertBlock, assertSpec, type ProcessSpec, type SampleBuffer } from "../../processor";
 import type { ChainProcessor } from "../chainProcessor";
-import { framesToTick, GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
+import { GlideClock } from "../glideClock";
+import { GLIDE_SECONDS, GLIDE_TICK_FRAMES, glideTicks, ParamRamp } from "../paramRamp";
 import { designButterworth, MAX_BILINEAR_RATIO } from "./butterworth";
 import { GlidingCascade } from "./glidingCascade";
 import { designLinkwitzRileyAllpass, MultibandSplitter } from "./linkwitzRiley";
@@ -72,8 +73,7 @@ export class ImagerProcessor implements ChainProcessor<ImagerParams> {
   private readonly lowFreq = new ParamRamp(0);
   private readonly highFreq = new ParamRamp(0);
   private readonly monoFreq = new ParamRamp(0);
-  private time = 0;
-  private active = false;
+  private readonly clock = new GlideClock(this.tick.bind(this), this.run.bind(this));
   private mid = new Float64Array(0);
   private side = new Float64Array(0);
   private bands: Float64Array[] = [];
@@ -103,7 +103,7 @@ export class ImagerProcessor implements ChainProcessor<ImagerParams> {
     this.lowFreq.setTarget(Math.log(p.lowCrossoverHz), now);
     this.highFreq.setTarget(Math.log(p.highCrossoverHz), now);
     if (p.monoBelowHz > 0) this.monoFreq.setTarget(Math.log(p.monoBelowHz), now || this.monoSide.sections === 0);
-    this.active = !now;
+    this.clock.active = !now;
   }
 
   prepare(spec: ProcessSpec): void {
@@ -130,14 +130,7 @@ export class ImagerProcessor implements ChainProcessor<ImagerParams> {
     if (this.channels === 0) throw new DspError("INVALID_STATE", "ImagerProcessor.process called before prepare");
     assertBlock(block, frames, this.channels);
     if (this.channels === 1) return;
-    for (let off = 0; off < frames; ) {
-      if (this.active && this.time % GLIDE_TICK_FRAMES === 0) this.tick();
-      let n = Math.min(this.mid.length, frames - off);
-      if (this.active) n = Math.min(n, framesToTick(this.time));
-      this.run(block, off, n);
-      off += n;
-      this.time += n;
-    }
+    this.clock.process(block, frames, this.mid.length);
   }
 
   reset(): void {
@@ -231,8 +224,7 @@ export class ImagerProcessor implements ChainProcessor<ImagerParams> {
     this.designBands(this.bandsMid.coefs, false);
     this.splitter.reset();
     if (monoOn) this.designMono(this.monoSide.coefs, this.monoMid.coefs);
-    this.time = 0;
-    this.active = false;
+    this.clock.reset();
   }
 
   /** One tick of the glides and switches. */
@@ -273,7 +265,7 @@ export class ImagerProcessor implements ChainProcessor<ImagerParams> {
       ms.glide();
       mm.glide();
     }
-    this.active =
+    this.clock.active =
       bandsOn !== bm.sections > 0 ||
       monoOn !== ms.sections > 0 ||
       bm.busy ||
