@@ -42,7 +42,7 @@ export { type Waveform, WaveformOverview } from "./overview";
 export { assertBlock, assertSpec, type Processor, type ProcessSpec, type SampleBuffer } from "./processor";
 export { processInBlocks } from "./processors/blockRunner";
 export type { ChainProcessor, Timeline } from "./processors/chainProcessor";
-export { Compressor, type CompressorParams } from "./processors/dynamics/compressor";
+export { Compressor, type CompressorParams, compressorCurveDb } from "./processors/dynamics/compressor";
 export { Deesser, type DeesserParams } from "./processors/dynamics/deesser";
 export { Limiter, type LimiterParams } from "./processors/dynamics/limiter";
 export { Multiband, type MultibandParams } from "./processors/dynamics/multiband";
@@ -50,12 +50,16 @@ export { type DitherMode, Quantizer } from "./processors/effects/dither";
 export { Resampler } from "./processors/effects/resampler";
 export { Reverb, type ReverbParams } from "./processors/effects/reverb";
 export { Saturation, type SaturationParams } from "./processors/effects/saturation";
-export { type EqParams, EqProcessor } from "./processors/filters/eq";
+export { type EqCurveBand, type EqParams, EqProcessor, eqCurveBands } from "./processors/filters/eq";
+// The EQ curve on the desk: the response of the sections the processor runs.
+export { eqResponseDb } from "./processors/filters/eqResponse";
 export { type FadeParams, FadeProcessor, fadeGain } from "./processors/filters/fade";
 export { type HighpassParams, HighpassProcessor } from "./processors/filters/highpass";
 export { type ImagerParams, ImagerProcessor } from "./processors/filters/imager";
 export { MultibandSplitter } from "./processors/filters/linkwitzRiley";
 export { type TrimParams, TrimProcessor } from "./processors/filters/trim";
+// The glide of live changes (a switch the preview makes outside a ChainRenderer: the fade's bypass).
+export { GLIDE_SECONDS, ParamRamp } from "./processors/paramRamp";
 export {
   concat,
   type NoiseOptions,

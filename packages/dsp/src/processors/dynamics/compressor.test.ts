@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMPRESSOR_DEFAULTS, Compressor, type CompressorParams } from "./compressor";
+import { COMPRESSOR_DEFAULTS, Compressor, type CompressorParams, compressorCurveDb } from "./compressor";
 import { GainCurve, staticCurveDb } from "./gainComputer";
 import { blockInvariance, maxAbsDiff, noise, render, rmsDb, tone } from "./testSupport";
 
@@ -250,5 +250,46 @@ describe("Compressor", () => {
   it("rejects parameters outside the chain document's ranges", () => {
     expect(() => new Compressor(params({ ratio: 0.5 }))).toThrow(/ratio/);
     expect(() => new Compressor(params({ attackMs: Number.NaN }))).toThrow(/attackMs/);
+  });
+});
+
+describe("compressorCurveDb (the desk's transfer curve)", () => {
+  /** Output level (dB) of the processor for a steady 12 kHz square wave at `levelDb` peak, settled. */
+  function settledOutputDb(p: CompressorParams, levelDb: number): number {
+    const c = new Compressor({ ...p, attackMs: 0.1, releaseMs: 5, sidechainHpfHz: 20, stereoLinkPct: 100 });
+    c.prepare({ sampleRate: FS, channels: 2, maxBlockFrames: 8192 });
+    const n = FS / 2;
+    const a = dbToAmp(levelDb);
+    const square = () => Float32Array.from({ length: n }, (_, i) => (Math.floor(i / 2) % 2 === 0 ? a : -a));
+    const x = [square(), square()];
+    c.process(x, n);
+    // The settled second half: its peak level (the square's plateaus; the side-chain filter tilts a
+    // 42 µs half-period by well under 0.01 dB).
+    let peak = 0;
+    for (let i = n / 2; i < n; i++) peak = Math.max(peak, Math.abs(x[0]![i]!));
+    return 20 * Math.log10(peak);
+  }
+
+  it("is the settled processor's output level, with knee, make-up and parallel mix", () => {
+    for (const p of [
+      params({ thresholdDb: -20, ratio: 4, kneeDb: 0 }),
+      params({ thresholdDb: -24, ratio: 3, kneeDb: 12, makeupDb: 4 }),
+      params({ thresholdDb: -30, ratio: 8, kneeDb: 6, makeupDb: 6, mixPct: 40 }),
+    ]) {
+      for (const level of [-40, -26, -20, -12, -3]) {
+        expect(Math.abs(settledOutputDb(p, level) - compressorCurveDb(p, level))).toBeLessThan(0.02);
+      }
+    }
+  });
+
+  it("is the identity below the knee without make-up, and follows Eq. (4) with the mix at 100 %", () => {
+    const p = params({ thresholdDb: -18, ratio: 2, kneeDb: 6 });
+    expect(compressorCurveDb(p, -40)).toBeCloseTo(-40, 12);
+    for (const level of [-21, -18, -15, -6])
+      expect(compressorCurveDb(p, level)).toBeCloseTo(staticCurveDb(level, -18, 2, 6), 12);
+    // Parallel: half compressed, half dry, in amplitude.
+    const half = params({ thresholdDb: -20, ratio: 20, kneeDb: 0, mixPct: 50 });
+    const wet = dbToAmp(staticCurveDb(-10, -20, 20, 0));
+    expect(compressorCurveDb(half, -10)).toBeCloseTo(20 * Math.log10(0.5 * wet + 0.5 * dbToAmp(-10)), 12);
   });
 });

@@ -40,6 +40,20 @@ export const COMPRESSOR_DEFAULTS: Readonly<CompressorParams> = {
   mixPct: 100,
 };
 
+/**
+ * The compressor's static curve: output level (dB) for a steady input at `levelDb` once the detector
+ * has settled — Eq. (4)'s reduction, the make-up, and the mix as `process` applies them
+ * (y = x·(1 + m·(g − 1)), g = 10^((M − x_L)/20)). What the desk draws. Pure.
+ */
+export function compressorCurveDb(
+  p: Pick<CompressorParams, "thresholdDb" | "ratio" | "kneeDb" | "makeupDb" | "mixPct">,
+  levelDb: number,
+): number {
+  const reduction = new GainCurve(p.thresholdDb, p.ratio, p.kneeDb).reductionDb(levelDb);
+  const g = 10 ** ((p.makeupDb - reduction) / 20);
+  return levelDb + 20 * Math.log10(1 + (p.mixPct / 100) * (g - 1));
+}
+
 /** Throws INVALID_ARGUMENT for a parameter outside the chain document's range. */
 export function assertCompressorParams(p: CompressorParams): void {
   assertInRange(p.thresholdDb, -60, 0, "thresholdDb");
