@@ -6,7 +6,9 @@ import { presetChain } from "../presets.ts";
 import type { ChainModule } from "../schema.ts";
 import { prng } from "../testing/prng.ts";
 import { createChainDoc, docToChain, metaOf, modulesOf, moduleToYMap } from "./chainDoc.ts";
+import { craftUpdate, encodeAny, randomMapSetUpdate } from "./craftUpdate.ts";
 import { setParam } from "./editChain.ts";
+import { readMapSets } from "./readMapSets.ts";
 import { applyUpdateValidated, MAX_UPDATE_BYTES, UpdateGuard, validateDoc } from "./validateDoc.ts";
 
 const server = () => createChainDoc(presetChain("streaming"));
@@ -133,6 +135,26 @@ describe("applyUpdateValidated", () => {
     expect(docToChain(doc)).toEqual(presetChain("streaming"));
   });
 
+  it("rejects a struct of length 0 (Yjs would store two structs at one clock and a value that reads as undefined)", () => {
+    const doc = server();
+    const value = paramsAt(doc, 9)._map.get("ceilingDbtp")!;
+    const origin = [value.id.client, value.id.clock] as const;
+    const update = craftUpdate({
+      sections: [
+        {
+          client: 7,
+          clock: 0,
+          items: [
+            { origin, values: [] },
+            { origin, values: [encodeAny(-2)] },
+          ],
+        },
+      ],
+      deletes: [],
+    });
+    expectRefused(doc, update, "MALFORMED", /length 0/);
+  });
+
   it("rejects an update larger than the limit", () => {
     const doc = server();
     const update = editAsPeer(doc, (peer) => setParam(peer, "eq", "b1Gain", 1));
@@ -213,7 +235,7 @@ describe("UpdateGuard", () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
 });
 
 describe("UpdateGuard's in-place check of parameter changes", () => {
@@ -299,6 +321,71 @@ describe("UpdateGuard's in-place check of parameter changes", () => {
       { numRuns: 30 },
     );
   }, 60_000);
+
+  it("applies exactly what validating the whole document decides, on seeded crafted parameter updates mixed with other changes", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const rng = prng(seed);
+        const guarded = createChainDoc(presetChain("streaming"));
+        const guard = new UpdateGuard(guarded);
+        let withoutShadow = 0;
+        for (let step = 0; step < 40; step++) {
+          const update =
+            rng() < 0.8 ? randomMapSetUpdate(guarded, rng) : editAsPeer(guarded, (peer) => randomChange(peer, rng));
+          // The oracle: structs Yjs can take, the update on a scratch copy, the whole-document check.
+          const scratch = new Y.Doc();
+          Y.applyUpdate(scratch, Y.encodeStateAsUpdate(guarded));
+          let expected: boolean;
+          try {
+            const readable = Y.decodeUpdate(update).structs.every((struct) => struct.length > 0);
+            Y.applyUpdate(scratch, update);
+            const pending = scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null;
+            expected = readable && !pending && validateDoc(scratch).ok;
+          } catch {
+            expected = false;
+          }
+          if (readMapSets(guarded, update) !== null && expected) withoutShadow++;
+          const before = Y.encodeStateAsUpdate(guarded);
+          expect(guard.apply(update).applied).toBe(expected);
+          expect(validateDoc(guarded).ok).toBe(true);
+          if (expected) {
+            expect(Y.encodeStateVector(guarded)).toEqual(Y.encodeStateVector(scratch));
+            expect(docToChain(guarded)).toEqual(docToChain(scratch));
+            // what the room stores and sends holds the same valid chain
+            const stored = new Y.Doc();
+            Y.applyUpdate(stored, Y.encodeStateAsUpdate(guarded));
+            expect(docToChain(stored)).toEqual(docToChain(guarded));
+          } else expect(Y.encodeStateAsUpdate(guarded)).toEqual(before);
+          if (rng() < 0.5) guard.settle(); // the room settles after each relay; here not always
+        }
+        expect(withoutShadow).toBeGreaterThan(0);
+        guard.destroy();
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it("decides a knob turn without changing the document until commit, and commits it before the next decision", () => {
+    const doc = createChainDoc(presetChain("streaming"));
+    const guard = new UpdateGuard(doc);
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    const sent: Uint8Array[] = [];
+    peer.on("update", (update: Uint8Array) => sent.push(update));
+    setParam(peer, "limiter", "ceilingDbtp", -2);
+    setParam(peer, "limiter", "ceilingDbtp", -3); // builds on the first
+    modulesOf(peer).delete(0, 1); // a structural change: decided on the shadow, applied at once
+    const before = docToChain(doc);
+    expect(guard.decide(sent[0]!)).toEqual({ applied: true });
+    expect(docToChain(doc)).toEqual(before);
+    expect(guard.decide(sent[1]!)).toEqual({ applied: true }); // the first is committed first
+    expect(paramsAt(doc, 9).get("ceilingDbtp")).toBe(-2);
+    expect(guard.decide(sent[2]!)).toEqual({ applied: true });
+    expect(docToChain(doc)).toEqual(docToChain(peer));
+    guard.commit();
+    expect(docToChain(doc)).toEqual(docToChain(peer));
+    guard.destroy();
+  });
 
   it("still refuses a parameter change when the document was invalid to begin with", () => {
     const doc = createChainDoc(presetChain("streaming"));

@@ -6,10 +6,11 @@
  */
 import * as Y from "yjs";
 import type { ChainIssue } from "../errors.ts";
-import { isModuleType, MODULE_SPECS, type ModuleType } from "../moduleSpecs.ts";
 import { safeParseChain } from "../parseChain.ts";
-import { type Chain, type ParamsSchema, paramsSchema } from "../schema.ts";
+import type { Chain } from "../schema.ts";
 import { type ChainJson, docToChain, metaOf, modulesOf, ROOT_KEYS } from "./chainDoc.ts";
+import { mapSetsValid, paramChangesValid } from "./paramChanges.ts";
+import { readMapSets } from "./readMapSets.ts";
 
 /** The outcome of `validateDoc`. */
 export type ValidateDocResult = { ok: true; issues: []; chain: Chain } | { ok: false; issues: ChainIssue[] };
@@ -115,11 +116,13 @@ const refuse = (reason: UpdateRefusal, error: string, issues?: ChainIssue[]): Ap
 /**
  * Applies a remote update to `doc` only if the result is a valid chain document. The update is
  * first applied to a scratch copy (`encodeStateAsUpdate(doc)` into a new `Y.Doc`: a fresh
- * `UpdateGuard`), which is then checked with `validateDoc`; `doc` is touched only when the copy passes. Refuses, leaving `doc`
- * unchanged:
+ * `UpdateGuard`, which checks a plain knob turn from its bytes instead), which is then checked with
+ * `validateDoc`; `doc` is touched only when the copy passes. Refuses, leaving `doc` unchanged:
  * - `TOO_LARGE`: more than `maxBytes` bytes;
  * - `DOC_TOO_LARGE`: the document would grow past `maxDocBytes`;
- * - `MALFORMED`: bytes the Yjs decoder throws on;
+ * - `MALFORMED`: bytes the Yjs decoder throws on, or that carry a struct of length 0 (Yjs would
+ *   store it and the next struct at one clock: a value that reads as `undefined`, a store that no
+ *   longer encodes what it holds);
  * - `MISSING_DEPENDENCIES`: an update that builds on state `doc` does not have (e.g. on an update
  *   of the same peer refused earlier): it would sit pending forever, so the peer must resync;
  * - `INVALID`: the resulting document fails `validateDoc` (the issues are returned).
@@ -141,48 +144,70 @@ export function applyUpdateValidated(
 
 /**
  * `applyUpdateValidated` for a document that receives many updates (the collaboration server's
- * room): it keeps a shadow copy of `doc`, so each update is tried on the shadow instead of on a
- * fresh copy of the whole document, and it tracks the document's size instead of encoding it every
- * time. Same checks, same refusals, same guarantee: `doc` changes only when the result is valid
- * (`applyUpdateValidated` is one `apply` of a fresh guard).
+ * room): it tries updates on a shadow copy of `doc` that it keeps between updates instead of
+ * copying the whole document each time, and it tracks the document's size instead of encoding it
+ * every time. Same checks, same refusals, same guarantee: `doc` changes only when the result is
+ * valid (`applyUpdateValidated` is one `apply` of a fresh guard).
  *
- * Every change to `doc` must go through `apply` (else call `resync()`); a refused update makes the
- * shadow be rebuilt from `doc`.
+ * Every change to `doc` must go through `apply` (else call `resync()`).
  *
  * Most updates set a parameter (a knob turn) and nothing else. When the document was valid before
- * and the update changed only parameter values and `bypass` flags of existing modules, the guard
+ * and the update changes only parameter values and `bypass` flags of existing modules, the guard
  * checks just those modules' params (their zod schema and completeness: what `validateDoc` would
  * find, since the chain-wide rules read only ids, types and order) instead of the whole chain; any
- * other change, or any doubt, runs the whole `validateDoc`. A seeded test checks the decisions
- * against `validateDoc` on every update.
+ * other change, or any doubt, runs the whole `validateDoc`. When such an update also has the plain
+ * shape `readMapSets` reads from its bytes (each value overwriting a key's current value), the
+ * guard checks it without trying it anywhere and `doc` takes it directly (at once with `apply`, at
+ * `commit` after `decide`). So the shadow is built only when an update needs it (a room that only
+ * turns knobs never holds one), takes the knob turns after them (`settle`), and is dropped when an
+ * update it tried is refused. Seeded tests check the decisions against `validateDoc` on every update.
  */
 export class UpdateGuard {
   readonly doc: Y.Doc;
   readonly #options: ApplyUpdateOptions;
-  #shadow: Y.Doc;
+  /** A copy of `doc` to try updates on; `null` until an update needs one, and after a refusal. */
+  #shadow: Y.Doc | null = null;
+  /** Updates `doc` took without the shadow (read by `readMapSets`), oldest first: the shadow's to apply. */
+  #behind: Uint8Array[] = [];
   /** An upper bound of the encoded document's size (exact after a resync). */
   #size = 0;
   /** Whether `doc` is known to pass `validateDoc` (then a change of parameter values alone is checked in place). */
   #valid = false;
+  /** A knob turn `decide` accepted and `doc` has not taken yet (`commit`). */
+  #decided: { update: Uint8Array; origin: unknown } | null = null;
 
   constructor(doc: Y.Doc, options: ApplyUpdateOptions = {}) {
     this.doc = doc;
     this.#options = options;
-    this.#shadow = new Y.Doc({ gc: doc.gc });
     this.resync();
   }
 
-  /** Rebuilds the shadow from `doc` (after a change that did not go through `apply`). */
+  /** Measures and validates `doc` afresh (after a change that did not go through `apply`). */
   resync(): void {
-    this.#shadow.destroy();
+    this.commit();
+    this.#dropShadow();
     const state = Y.encodeStateAsUpdate(this.doc);
-    this.#shadow = new Y.Doc({ gc: this.doc.gc });
-    Y.applyUpdate(this.#shadow, state);
+    const copy = new Y.Doc({ gc: this.doc.gc });
+    Y.applyUpdate(copy, state);
     this.#size = state.byteLength;
-    this.#valid = validateDoc(this.#shadow).ok;
+    this.#valid = validateDoc(copy).ok;
+    copy.destroy();
   }
 
   apply(update: Uint8Array, origin?: unknown): ApplyUpdateResult {
+    const result = this.decide(update, origin);
+    this.commit();
+    return result;
+  }
+
+  /**
+   * `apply` in two steps, for a caller with work to do before `doc` changes (the collaboration room
+   * stores and relays an update first): the same decision, but an update accepted from its bytes
+   * alone (a knob turn) reaches `doc` only at `commit()`; any other accepted update is applied at
+   * once. `decide`, `apply`, `settle` and `resync` commit a decided update first; `destroy` drops it.
+   */
+  decide(update: Uint8Array, origin?: unknown): ApplyUpdateResult {
+    this.commit();
     const maxBytes = this.#options.maxBytes ?? MAX_UPDATE_BYTES;
     if (!(update instanceof Uint8Array)) return refuse("MALFORMED", "the update is not a byte array");
     if (update.byteLength > maxBytes) {
@@ -198,7 +223,17 @@ export class UpdateGuard {
         );
       }
     }
-    const shadow = this.#shadow;
+    if (this.#valid) {
+      const sets = readMapSets(this.doc, update);
+      if (sets !== null && mapSetsValid(this.doc, sets)) {
+        this.#decided = { update, origin };
+        this.#size += update.byteLength;
+        return { applied: true };
+      }
+    }
+    const malformed = structIssue(update);
+    if (malformed) return refuse("MALFORMED", `the update could not be decoded: ${malformed}`);
+    const shadow = this.#currentShadow();
     const pendingBefore = shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null;
     let checkedInPlace = false;
     try {
@@ -207,17 +242,17 @@ export class UpdateGuard {
         checkedInPlace = this.#valid && paramChangesValid(shadow, transaction.changed);
       });
     } catch (error) {
-      this.resync();
+      this.#dropShadow();
       return refuse("MALFORMED", `the update could not be decoded: ${String(error)}`);
     }
     if (!pendingBefore && (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null)) {
-      this.resync();
+      this.#dropShadow();
       return refuse("MISSING_DEPENDENCIES", "the update depends on changes this document does not have");
     }
     if (!checkedInPlace) {
       const result = validateDoc(shadow);
       if (!result.ok) {
-        this.resync();
+        this.#dropShadow();
         return refuse("INVALID", result.issues.map((i) => i.message).join("\n"), result.issues);
       }
       this.#valid = true;
@@ -227,52 +262,69 @@ export class UpdateGuard {
     return { applied: true };
   }
 
-  destroy(): void {
-    this.#shadow.destroy();
+  /**
+   * Applies to the shadow, when there is one, the updates `apply` accepted without it. The
+   * collaboration room calls this after relaying an update (off the edit's path); `apply` does it
+   * itself before it uses the shadow.
+   */
+  settle(): void {
+    this.commit();
+    const shadow = this.#shadow;
+    if (shadow === null || this.#behind.length === 0) return;
+    const behind = this.#behind;
+    this.#behind = [];
+    try {
+      for (const update of behind) Y.applyUpdate(shadow, update);
+    } catch {
+      this.#dropShadow(); // cannot happen: `doc` took the same updates from the same state
+      return;
+    }
+    if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null) this.#dropShadow();
   }
-}
 
-const paramsSchemas = new Map<ModuleType, ParamsSchema<ModuleType>>();
+  /** Applies to `doc` the knob turn `decide` accepted, if there is one (see `decide`). */
+  commit(): void {
+    const decided = this.#decided;
+    if (decided === null) return;
+    this.#decided = null;
+    Y.applyUpdate(this.doc, decided.update, decided.origin);
+    if (this.#shadow !== null) this.#behind.push(decided.update);
+    if (this.#behind.length >= MAX_BEHIND) this.settle();
+  }
 
-/** Whether a module's params map holds every parameter of its type, each valid (incl. cross-parameter rules). */
-function paramsValid(type: ModuleType, params: Y.Map<unknown>): boolean {
-  let schema = paramsSchemas.get(type);
-  if (!schema) paramsSchemas.set(type, (schema = paramsSchema(type)));
-  const json = params.toJSON() as Record<string, unknown>;
-  return MODULE_SPECS[type].params.every((spec) => Object.hasOwn(json, spec.key)) && schema.safeParse(json).success;
+  destroy(): void {
+    this.#decided = null;
+    this.#dropShadow();
+  }
+
+  /** The shadow, holding what `doc` holds: settled, or built from `doc`'s state. */
+  #currentShadow(): Y.Doc {
+    this.settle();
+    if (this.#shadow === null) {
+      this.#shadow = new Y.Doc({ gc: this.doc.gc });
+      Y.applyUpdate(this.#shadow, Y.encodeStateAsUpdate(this.doc));
+    }
+    return this.#shadow;
+  }
+
+  #dropShadow(): void {
+    this.#shadow?.destroy();
+    this.#shadow = null;
+    this.#behind = [];
+  }
 }
 
 /**
- * True when the transaction `changed` only parameter values (a module's params map) and `bypass`
- * flags of modules in the modules array, and every module it touched is valid afterwards. False
- * means "not known": the caller validates the whole document. Assumes the document was valid before.
+ * Why Yjs's reader must not take `update` (`Y.decodeUpdate` reads structs as `Y.applyUpdate` does,
+ * or throws where the two could differ), or `null`.
  */
-function paramChangesValid(doc: Y.Doc, changed: Y.Transaction["changed"]): boolean {
-  const modules = modulesOf(doc);
-  const touched = new Set<Y.Map<unknown>>();
-  for (const [type, keys] of changed) {
-    const item = type._item;
-    if (item === null || !(type instanceof Y.Map)) return false; // a root type, an array: structure
-    const parent = item.parent;
-    if (item.parentSub === null && parent === modules) {
-      // The module's own map: only its bypass flag may change here.
-      for (const key of keys) if (key !== "bypass") return false;
-      if (typeof type.get("bypass") !== "boolean") return false;
-      touched.add(type as Y.Map<unknown>);
-    } else if (
-      item.parentSub === "params" &&
-      parent instanceof Y.Map &&
-      parent._item?.parent === modules &&
-      parent._item.parentSub === null &&
-      parent.get("params") === type
-    ) {
-      touched.add(parent as Y.Map<unknown>);
-    } else return false;
+function structIssue(update: Uint8Array): string | null {
+  try {
+    return Y.decodeUpdate(update).structs.some((struct) => struct.length === 0) ? "a struct of length 0" : null;
+  } catch (error) {
+    return String(error);
   }
-  for (const module of touched) {
-    const type = module.get("type");
-    const params = module.get("params");
-    if (!isModuleType(type) || !(params instanceof Y.Map) || !paramsValid(type, params)) return false;
-  }
-  return true;
 }
+
+/** Updates the guard lets the shadow fall behind by when its owner never calls `settle`. */
+const MAX_BEHIND = 64;
