@@ -64,6 +64,7 @@ it("exports the public API from one entry point", () => {
       "restoreChain",
       "setBypass",
       "setParam",
+      "soundSignature",
       "UpdateGuard",
       "validateDoc",
     ].sort(),

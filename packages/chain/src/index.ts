@@ -52,7 +52,7 @@ export {
 } from "./doc/validateDoc.ts";
 export { ChainError, type ChainErrorCode, type ChainIssue, isChainError } from "./errors.ts";
 export { formatNumber, formatParamValue, formatRange } from "./format.ts";
-export { loudnessTargetOf } from "./loudnessTarget.ts";
+export { loudnessTargetOf, soundSignature } from "./loudnessTarget.ts";
 export {
   applyMigrations,
   CHAIN_MIGRATIONS,
