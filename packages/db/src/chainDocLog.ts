@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type LibsqlDatabase from "libsql";
 import { DbConfigError, providerFromUrl } from "./provider";
+import { retryWhileBusySync, SQLITE_BUSY_TIMEOUT_MS } from "./sqliteBusy";
 
 // `libsql` is CommonJS with a native addon: loaded with require so bundles keep it external.
 const require = createRequire(import.meta.url);
@@ -39,7 +40,7 @@ const CHECKPOINTER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
-db.pragma("busy_timeout = 5000");
+db.pragma("busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}");
 const run = () => {
   try {
     const [row] = db.pragma("wal_checkpoint(PASSIVE)");
@@ -81,8 +82,10 @@ export class SqliteChainDocLog {
     this.#db = new Database(path, { fileMustExist: true });
     // As createDb: WAL (readers beside one writer), wait for a writer of another process rather than
     // fail, and sync at checkpoints (a commit survives kill -9; a power cut can lose the last few).
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.pragma("busy_timeout = 5000");
+    // (The busy timeout first: it must cover the switch into WAL, which the other processes opening
+    // the file at the same moment contend for.)
+    this.#db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    retryWhileBusySync(() => this.#db.pragma("journal_mode = WAL"));
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("foreign_keys = ON");
     // Never checkpoint on this connection (see CHECKPOINTER): the thread below does.
