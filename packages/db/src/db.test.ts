@@ -2,6 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClass, joinClass } from "./classes";
 import { createDb, type Db } from "./client";
 import { DbError, isUniqueViolation } from "./errors";
+import {
+  claimedElsewhere,
+  claimLoudnessGain,
+  findLoudnessGain,
+  releaseLoudnessGainClaim,
+  renewLoudnessGainClaim,
+  saveLoudnessGain,
+} from "./loudnessGains";
 import { createProject, deleteProject } from "./projects";
 import type { DbProvider } from "./provider";
 import { createShareLink } from "./share-links";
@@ -90,6 +98,69 @@ describe.each(providers)("$provider", ({ provider, fresh, skip }) => {
     );
     expect(isUniqueViolation(dup)).toBe(true);
   });
+
+  it.skipIf(skip)(
+    "a loudness gain is stored once per asset and chain; a second save returns the first row",
+    async () => {
+      const cls = await createClass(db, "class", (await user()).id);
+      const project = await createProject(db, cls.id, "song");
+      const asset = await db.asset.create({ data: { ...assetData(unique("asset")), projectId: project.id } });
+      expect(await findLoudnessGain(db, asset.id, "k1")).toBeNull();
+      const row = {
+        assetId: asset.id,
+        chainKey: "k1",
+        gainDb: 3.25,
+        targetLufs: -14,
+        integratedLufs: -14.02,
+        passes: 2,
+      };
+      expect(await saveLoudnessGain(db, row)).toEqual(row);
+      // Another process measured the same thing first: its row stands.
+      expect(await saveLoudnessGain(db, { ...row, gainDb: 9 })).toEqual(row);
+      const none = { ...row, chainKey: "k2", gainDb: null, targetLufs: null };
+      expect(await saveLoudnessGain(db, none)).toEqual(none);
+      expect(await findLoudnessGain(db, asset.id, "k1")).toEqual(row);
+      await expect(saveLoudnessGain(db, { ...row, assetId: "no-such-asset" })).rejects.toThrow();
+      await deleteProject(db, project.id);
+      expect(await db.loudnessGain.count({ where: { assetId: asset.id } })).toBe(0);
+    },
+  );
+
+  it.skipIf(skip)(
+    "a measurement claim: one holder at a time, renewed by its holder, taken over once expired, released",
+    async () => {
+      const cls = await createClass(db, "class", (await user()).id);
+      const project = await createProject(db, cls.id, "song");
+      const asset = await db.asset.create({ data: { ...assetData(unique("asset")), projectId: project.id } });
+      const a = { assetId: asset.id, chainKey: "k1", owner: "web-a" };
+      const b = { ...a, owner: "web-b" };
+      const t0 = new Date(Date.UTC(2026, 0, 1));
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      expect(await claimedElsewhere(db, asset.id, "k1", "web-b", t0)).toBe(false);
+      // Both processes ask at once: exactly one wins.
+      const [wonA, wonB] = await Promise.all([claimLoudnessGain(db, a, t0, 1000), claimLoudnessGain(db, b, t0, 1000)]);
+      expect([wonA, wonB].filter(Boolean)).toHaveLength(1);
+      const [holder, other] = wonA ? [a, b] : [b, a];
+      expect(await claimedElsewhere(db, asset.id, "k1", other.owner, at(500))).toBe(true);
+      expect(await claimedElsewhere(db, asset.id, "k1", holder.owner, at(500))).toBe(false);
+      expect(await claimLoudnessGain(db, other, at(500), 1000)).toBe(false);
+      expect(await claimLoudnessGain(db, holder, at(500), 1000)).toBe(true); // its own again
+      expect(await renewLoudnessGainClaim(db, holder, at(1200), 1000)).toBe(true); // now until 2200
+      expect(await claimLoudnessGain(db, other, at(2000), 1000)).toBe(false);
+      // The holder stopped renewing (its process died): the claim expires and the other takes it.
+      expect(await claimedElsewhere(db, asset.id, "k1", other.owner, at(2300))).toBe(false);
+      expect(await claimLoudnessGain(db, other, at(2300), 1000)).toBe(true);
+      expect(await renewLoudnessGainClaim(db, holder, at(2400), 1000)).toBe(false);
+      // A late release by the old holder leaves the new claim.
+      await releaseLoudnessGainClaim(db, holder);
+      expect(await claimedElsewhere(db, asset.id, "k1", holder.owner, at(2400))).toBe(true);
+      await releaseLoudnessGainClaim(db, other);
+      expect(await claimedElsewhere(db, asset.id, "k1", holder.owner, at(2400))).toBe(false);
+      await claimLoudnessGain(db, a, at(3000), 1000);
+      await deleteProject(db, project.id);
+      expect(await db.loudnessGainClaim.count({ where: { assetId: asset.id } })).toBe(0);
+    },
+  );
 
   it.skipIf(skip)("deleting a project removes its rows and reports only unreferenced files", async () => {
     const author = await user();

@@ -2,6 +2,16 @@ export { createAsset, type ListAssetsOptions, listAssets, MAX_ASSET_BYTES, type 
 export { createClass, isRole, joinClass, newInviteCode, ROLES, type Role } from "./classes";
 export { createDb, type Db } from "./client";
 export { DbError, isUniqueViolation } from "./errors";
+export {
+  claimedElsewhere,
+  claimLoudnessGain,
+  findLoudnessGain,
+  type GainClaim,
+  type LoudnessGainRow,
+  releaseLoudnessGainClaim,
+  renewLoudnessGainClaim,
+  saveLoudnessGain,
+} from "./loudnessGains";
 export { hashPassword, verifyPassword } from "./passwords";
 export { createProject, deleteProject } from "./projects";
 export { DbConfigError, type DbProvider, providerFromUrl } from "./provider";
