@@ -4,17 +4,24 @@ import { analyzeFile } from "./analyzeFile";
 import { CliError } from "./cliError";
 import { resolveFormat } from "./exportFormat";
 import { formatAnalysis } from "./formatAnalysis";
+import { loadChain } from "./loadChain";
 import { masterFile } from "./masterFile";
+import { measureGain } from "./measureGain";
 
 const USAGE = `usage: comaster analyze FILE [--json] [--waveform-bins N]
        comaster master IN OUT [--chain chain.json | --preset NAME] [--target LUFS] [--ceiling DBTP]
                               [--format wav16|wav24|wav32f|flac|mp3] [--sample-rate HZ] [--json]
+       comaster gain IN [--chain chain.json | --preset NAME] [--target LUFS] [--ceiling DBTP]
+                        [--format wav16|wav24|wav32f|flac|mp3] [--json]
 
   analyze   measure loudness (BS.1770-4 / EBU R128), true peak, range and more
             --json             print one JSON object
             --waveform-bins N  include a min/max waveform overview of N bins (JSON only)
   master    render the mastering chain (default preset: streaming) and write OUT
             --json             print the analysis of OUT (same keys as analyze)
+  gain      the loudness stage's gain a master of IN with the chain applies (the export's own
+            passes, nothing written); the preview plays with it. --format: as master's (default:
+            the chain's output module)
   preset    print a preset as a chain document, to edit and pass to --chain
             comaster preset NAME [--all-on]   (--all-on: no module bypassed)
   presets   ${PRESET_NAMES.join(", ")}`;
@@ -34,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === "analyze") return await analyzeCommand(rest, io);
     if (command === "master") return await masterCommand(rest, io);
+    if (command === "gain") return await gainCommand(rest, io);
     if (command === "preset") return presetCommand(rest, io);
     throw new CliError("USAGE", `unknown command "${command}"\n${USAGE}`);
   } catch (err) {
@@ -75,38 +83,66 @@ function presetCommand(args: string[], io: CliIo): number {
   return 0;
 }
 
+/** The options of the commands that render a chain: which chain, its overrides, the format, JSON output. */
+const CHAIN_OPTIONS = {
+  chain: { type: "string" },
+  preset: { type: "string" },
+  target: { type: "string" },
+  ceiling: { type: "string" },
+  format: { type: "string" },
+  json: { type: "boolean", default: false },
+} as const;
+
 async function masterCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
-    chain: { type: "string" },
-    preset: { type: "string" },
-    target: { type: "string" },
-    ceiling: { type: "string" },
-    format: { type: "string" },
-    "sample-rate": { type: "string" },
-    json: { type: "boolean", default: false },
-  });
+  const { values, positionals } = parse(args, { ...CHAIN_OPTIONS, "sample-rate": { type: "string" } });
   if (positionals.length !== 2) throw new CliError("USAGE", `master takes IN and OUT\n${USAGE}`);
   const [input, output] = positionals as [string, string];
-  const num = (flag: string, v: string | undefined) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (v.trim() === "" || !Number.isFinite(n)) throw new CliError("USAGE", `--${flag} takes a number, not "${v}"`);
-    return n;
-  };
-  const sampleRate = num("sample-rate", values["sample-rate"]);
+  const sampleRate = number("sample-rate", values["sample-rate"]);
   if (sampleRate !== undefined && ![44_100, 48_000, 88_200, 96_000].includes(sampleRate)) {
     throw new CliError("USAGE", "--sample-rate must be 44100, 48000, 88200 or 96000");
   }
   const { analysis } = await masterFile(input, output, {
     chainPath: values.chain,
     preset: values.preset,
-    targetLufs: num("target", values.target),
-    ceilingDbtp: num("ceiling", values.ceiling),
+    targetLufs: number("target", values.target),
+    ceilingDbtp: number("ceiling", values.ceiling),
     format: resolveFormat(values.format, output),
     sampleRate,
   });
   io.stdout(values.json ? `${JSON.stringify(analysis)}\n` : `${formatAnalysis(analysis)}\n`);
   return 0;
+}
+
+async function gainCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, CHAIN_OPTIONS);
+  if (positionals.length !== 1) throw new CliError("USAGE", `gain takes exactly one IN\n${USAGE}`);
+  const format = values.format === undefined ? undefined : resolveFormat(values.format, "");
+  const chain = await loadChain({
+    chainPath: values.chain,
+    preset: values.preset,
+    targetLufs: number("target", values.target),
+    ceilingDbtp: number("ceiling", values.ceiling),
+  });
+  const m = await measureGain(positionals[0]!, chain, { format });
+  if (values.json) io.stdout(`${JSON.stringify(m)}\n`);
+  else if (m.loudnessGainDb === null) io.stdout("no active loudness module: no loudness gain\n");
+  else {
+    const lufs = m.integratedLufs === null ? "silent" : `${m.integratedLufs.toFixed(2)} LUFS`;
+    const sign = m.loudnessGainDb >= 0 ? "+" : "";
+    io.stdout(
+      `loudness gain ${sign}${m.loudnessGainDb.toFixed(2)} dB (target ${m.targetLufs} LUFS, output ${lufs}, ${m.passes} passes)\n`,
+    );
+    for (const w of m.warnings) io.stdout(`warning: ${w}\n`);
+  }
+  return 0;
+}
+
+/** A numeric flag's value, or a usage error naming the flag. */
+function number(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n)) throw new CliError("USAGE", `--${flag} takes a number, not "${v}"`);
+  return n;
 }
 
 function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>["options"]>(args: string[], options: T) {

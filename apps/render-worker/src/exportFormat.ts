@@ -1,3 +1,4 @@
+import type { Chain } from "@comaster/chain";
 import { type AudioEncoder, createWavEncoder } from "@comaster/codecs";
 import type { OutputSettings } from "@comaster/dsp";
 import { CliError } from "./cliError";
@@ -20,13 +21,18 @@ export function resolveFormat(flag: string | undefined, outPath: string): Export
   throw new CliError("USAGE", `cannot tell the format from "${outPath}": use --format ${EXPORT_FORMATS.join("|")}`);
 }
 
-/** What the format asks of the chain's output stage (word length, and a sample rate MP3 can carry). */
+/**
+ * What the format asks of the chain's output stage (word length, and a sample rate MP3 can carry);
+ * FLAC keeps the 16-bit word length of the chain's active output module.
+ */
 export function formatOverrides(
   format: ExportFormatName,
   inputRate: number,
-  chainBitDepth: string | undefined,
+  chain: Chain,
   requestedRate: number | undefined,
 ): Partial<OutputSettings> {
+  const outputModule = chain.modules.find((m) => m.type === "output" && !m.bypass);
+  const chainBitDepth = outputModule ? String((outputModule.params as Record<string, unknown>).bitDepth) : undefined;
   const o: { sampleRate?: number; bitDepth?: OutputSettings["bitDepth"] } = {};
   if (requestedRate !== undefined) o.sampleRate = requestedRate;
   if (format === "wav16") o.bitDepth = "16";

@@ -48,13 +48,7 @@ export async function masterChain(
   const source = await openAudioSource(input);
   const temps: string[] = [];
   try {
-    const outputModule = chain.modules.find((m) => m.type === "output" && !m.bypass);
-    const overrides = formatOverrides(
-      o.format,
-      source.sampleRate,
-      outputModule ? String((outputModule.params as Record<string, unknown>).bitDepth) : undefined,
-      o.sampleRate,
-    );
+    const overrides = formatOverrides(o.format, source.sampleRate, chain, o.sampleRate);
     const report = await master(source, {
       modules: chain.modules as readonly ModulePlan[],
       stage: stageRunner(),
@@ -112,7 +106,7 @@ export async function masterChain(
  * Two threads for the heavy first stage when the bundled worker script is there (the built CLI);
  * COMASTER_THREADS=1 keeps everything in one thread (the output is the same either way).
  */
-function stageRunner(): StageRunner | undefined {
+export function stageRunner(): StageRunner | undefined {
   if (process.env.COMASTER_THREADS === "1") return undefined;
   const url = stageWorkerUrl();
   return url ? pipelinedStage(url) : undefined;
