@@ -3,6 +3,7 @@
 import { hostname } from "node:os";
 import path from "node:path";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./jobs/jobQueue";
+import { DEFAULT_STALL_MS } from "./jobs/workerLoop";
 
 export interface WorkerEnv {
   /** `file:…` (SQLite) or `postgres://…`. */
@@ -13,6 +14,8 @@ export interface WorkerEnv {
   readonly leaseMs: number;
   readonly heartbeatMs: number;
   readonly pollMs: number;
+  /** A render that reports no progress for this long is stopped and retried (`RenderWorker`). */
+  readonly stallMs: number;
   /** Delay before retrying a failed render: doubles from `baseMs` per attempt, up to `capMs`. */
   readonly retryBackoff: BackoffPolicy;
 }
@@ -26,7 +29,8 @@ type Source = Readonly<Record<string, string | undefined>>;
 /**
  * Reads the worker's settings from `source` (usually `process.env`). Defaults: the repo's
  * `.data/comaster.db` and `.data/storage`, `hostname-pid`, a 30 s lease, a heartbeat a third of it,
- * a 1 s poll, retries after 5 s doubling up to 5 min (RETRY_BASE_MS, RETRY_CAP_MS).
+ * a 1 s poll, a render stopped after 5 min without progress (STALL_MS), retries after 5 s doubling up
+ * to 5 min (RETRY_BASE_MS, RETRY_CAP_MS).
  */
 export function readEnv(source: Source, repoRoot: string, pid = process.pid): WorkerEnv {
   const databaseUrl = nonEmpty(source, "DATABASE_URL") ?? `file:${path.join(repoRoot, ".data", "comaster.db")}`;
@@ -41,10 +45,23 @@ export function readEnv(source: Source, repoRoot: string, pid = process.pid): Wo
   if (heartbeatMs >= leaseMs) {
     throw new EnvError(`HEARTBEAT_MS (${heartbeatMs}) must be less than LEASE_MS (${leaseMs})`);
   }
+  const stallMs = ms(source, "STALL_MS", Math.max(DEFAULT_STALL_MS, 2 * heartbeatMs));
+  if (stallMs <= heartbeatMs) {
+    throw new EnvError(`STALL_MS (${stallMs}) must be more than HEARTBEAT_MS (${heartbeatMs})`);
+  }
   const baseMs = ms(source, "RETRY_BASE_MS", DEFAULT_BACKOFF.baseMs);
   const capMs = ms(source, "RETRY_CAP_MS", Math.max(baseMs, DEFAULT_BACKOFF.capMs));
   if (capMs < baseMs) throw new EnvError(`RETRY_CAP_MS (${capMs}) must not be less than RETRY_BASE_MS (${baseMs})`);
-  return { databaseUrl, storageDir, workerId, leaseMs, heartbeatMs, pollMs, retryBackoff: { baseMs, capMs } };
+  return {
+    databaseUrl,
+    storageDir,
+    workerId,
+    leaseMs,
+    heartbeatMs,
+    pollMs,
+    stallMs,
+    retryBackoff: { baseMs, capMs },
+  };
 }
 
 function nonEmpty(source: Source, name: string): string | undefined {

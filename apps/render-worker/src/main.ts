@@ -38,6 +38,7 @@ const worker = new RenderWorker(queue, dbRenderDeps({ db, blobs: new LocalBlobSt
   leaseMs: env.leaseMs,
   heartbeatMs: env.heartbeatMs,
   pollMs: env.pollMs,
+  stallMs: env.stallMs,
   onEvent: (e) => log(describeEvent(e)),
 });
 

@@ -75,7 +75,7 @@ export interface RenderDeps {
   tempPath(job: RenderJob): string;
 }
 
-export type RenderErrorCode = "INPUT" | "BAD_JOB" | "RENDER" | "EXPORT" | "LEASE_LOST" | "HANDED_BACK";
+export type RenderErrorCode = "INPUT" | "BAD_JOB" | "RENDER" | "EXPORT" | "LEASE_LOST" | "HANDED_BACK" | "STALLED";
 
 /** A render failure with a code and a message a teacher can read. `permanent`: retrying cannot help. */
 export class RenderJobError extends Error {
@@ -103,6 +103,9 @@ export async function runRenderJob(
   const input = await step("INPUT", "could not read the input audio", () => deps.loadInput(job));
   const output = deps.tempPath(job);
   const mastered = await step("RENDER", "the render failed", () => deps.master(job, input, output, onProgress));
+  // Rendered: said once more before storing, so a job given up meanwhile (lease lost, handed back,
+  // stalled) stops here instead of storing an export its retry will store too.
+  onProgress(1);
   const ref = await step("EXPORT", "could not store the export", () => deps.saveExport(job, output, mastered));
   const a = mastered.analysis;
   return {

@@ -19,6 +19,7 @@ function setup(maxAttempts = 3) {
     deps: RenderDeps,
     q: JobQueue<RenderJobPayload, RenderJobResult> = queue,
     graceMs = 500,
+    stallMs?: number,
   ) => {
     const w = new RenderWorker(q, deps, {
       workerId: id,
@@ -26,6 +27,7 @@ function setup(maxAttempts = 3) {
       heartbeatMs: 300,
       pollMs: 100,
       graceMs,
+      stallMs,
       clock: clock.now,
       sleep: clock.sleep,
       onEvent: (e) => events.push({ ...e, worker: id }),
@@ -246,5 +248,97 @@ describe("RenderWorker", () => {
     expect(seen).not.toContain(0.73);
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
     await stop(a);
+  });
+
+  it("gives up a render that stops making progress (its heartbeats would hold the lease for ever): failed, retried, done; the hung attempt stops if it wakes", async () => {
+    const { clock, queue, events, worker, stop } = setup();
+    const fake = fakeDeps(clock, { steps: 4, stepMs: 100 });
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    let late: unknown = "not called";
+    let calls = 0;
+    const deps: RenderDeps = {
+      ...fake.deps,
+      master: async (job, input, output, onProgress) => {
+        if (++calls === 1) {
+          onProgress(0.1);
+          await woken; // a hang: no error, no progress, heartbeats go on
+          try {
+            onProgress(0.2);
+            late = null;
+          } catch (err) {
+            late = err;
+            throw err;
+          }
+        }
+        return fake.deps.master(job, input, output, onProgress);
+      },
+    };
+    const job = await queue.enqueue({ payload: payload() });
+    const w = worker("w1", deps, queue, 500, 2_000);
+    await clock.runUntil(() => events.some((e) => e.type === "failed"));
+    expect(events.find((e) => e.type === "failed")).toMatchObject({
+      jobId: job.id,
+      final: false,
+      error: "The render made no progress for 2 s and was stopped.",
+    });
+    // Given up within a heartbeat of the limit, not at once and not never.
+    expect(clock.now().getTime() - Date.UTC(2025, 0, 1)).toBeGreaterThanOrEqual(2_000);
+    expect(clock.now().getTime() - Date.UTC(2025, 0, 1)).toBeLessThanOrEqual(2_000 + 300 + 50);
+    await clock.runUntil(async () => (await queue.get(job.id))?.status === "done");
+    expect(await queue.get(job.id)).toMatchObject({ status: "done", attempts: 2 });
+    wake();
+    await clock.advance(1_000);
+    expect(late).toMatchObject({ code: "STALLED" });
+    expect(fake.exports.get(job.id)?.saves).toBe(1);
+    await stop(w);
+  });
+
+  it("a render that hangs after its last progress report and wakes after the retry stores nothing", async () => {
+    const { clock, queue, events, worker, stop } = setup();
+    const fake = fakeDeps(clock, { steps: 2, stepMs: 100 });
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    let calls = 0;
+    const deps: RenderDeps = {
+      ...fake.deps,
+      master: async (job, input, output, onProgress) => {
+        const result = await fake.deps.master(job, input, output, onProgress);
+        if (++calls === 1) await woken; // done rendering, then stuck before returning
+        return result;
+      },
+    };
+    const job = await queue.enqueue({ payload: payload() });
+    const w = worker("w1", deps, queue, 500, 2_000);
+    await clock.runUntil(async () => (await queue.get(job.id))?.status === "done");
+    expect(events.filter((e) => e.type === "failed")).toHaveLength(1);
+    wake();
+    await clock.advance(1_000);
+    expect(fake.stats.saves).toBe(1); // the retry's; the woken attempt stopped before storing
+    await stop(w);
+  });
+
+  it("a slow render that keeps reporting progress is not taken for a stalled one", async () => {
+    const { clock, queue, events, worker, stop } = setup();
+    // 12 s in all, a progress report every 1.5 s, a 2 s limit.
+    const fake = fakeDeps(clock, { steps: 8, stepMs: 1_500 });
+    const job = await queue.enqueue({ payload: payload() });
+    const w = worker("w1", fake.deps, queue, 500, 2_000);
+    await clock.runUntil(async () => (await queue.get(job.id))?.status === "done");
+    expect(await queue.get(job.id)).toMatchObject({ status: "done", attempts: 1 });
+    expect(events.map((e) => e.type)).not.toContain("failed");
+    await stop(w);
+  });
+
+  it("refuses a stall limit that a heartbeat could not check", () => {
+    const { queue } = setup();
+    const options = { workerId: "w", leaseMs: LEASE, heartbeatMs: 300, pollMs: 100 };
+    expect(() => new RenderWorker(queue, fakeDeps(new FakeClock()).deps, { ...options, stallMs: 300 })).toThrow(
+      /stallMs \(300\) must be > heartbeatMs \(300\)/,
+    );
   });
 });

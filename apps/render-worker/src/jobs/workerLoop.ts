@@ -9,6 +9,9 @@ import {
   toRenderJobError,
 } from "./runRenderJob";
 
+/** Default of `RenderWorkerOptions.stallMs`. */
+export const DEFAULT_STALL_MS = 5 * 60_000;
+
 /** Waits `ms`, or less if `signal` aborts (it then resolves, it does not reject). */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -30,6 +33,13 @@ export interface RenderWorkerOptions {
   readonly pollMs: number;
   /** On `stop()`, how long the current job may run on before it is handed back. Default: `leaseMs`. */
   readonly graceMs?: number;
+  /**
+   * A render that reports no progress for this long is given up: failed, to be retried like any
+   * other failure. Heartbeats alone would keep a hung render's lease, and its class would read
+   * "Rendering… 40 %" for ever. Must exceed `heartbeatMs`. Default: 5 minutes (a render reports
+   * progress every block; the longest quiet stretch is storing the finished file).
+   */
+  readonly stallMs?: number;
   readonly clock?: () => Date;
   readonly sleep?: Sleep;
   readonly onEvent?: (event: WorkerEvent) => void;
@@ -63,6 +73,7 @@ export class RenderWorker {
   private readonly clock: () => Date;
   private readonly sleep: Sleep;
   private readonly graceMs: number;
+  private readonly stallMs: number;
   private readonly wake = new AbortController();
   private stopping = false;
   private loop: Promise<void> | null = null;
@@ -79,6 +90,10 @@ export class RenderWorker {
     this.clock = options.clock ?? (() => new Date());
     this.sleep = options.sleep ?? realSleep;
     this.graceMs = options.graceMs ?? options.leaseMs;
+    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    if (!(this.stallMs > options.heartbeatMs)) {
+      throw new RangeError(`stallMs (${this.stallMs}) must be > heartbeatMs (${options.heartbeatMs})`);
+    }
   }
 
   /** Starts the loop; the promise settles when the worker has stopped. */
@@ -137,7 +152,14 @@ export class RenderWorker {
 
   private async runOne(job: RenderJob): Promise<void> {
     this.emit({ type: "claimed", jobId: job.id, attempt: job.attempts });
-    const state = { lost: false, handedBack: false, settled: false, progress: 0 };
+    const state = {
+      lost: false,
+      handedBack: false,
+      settled: false,
+      stalled: false,
+      progress: 0,
+      progressAt: this.clock().getTime(),
+    };
     let abandon!: () => void;
     const abandoned = new Promise<"abandoned">((resolve) => {
       abandon = () => resolve("abandoned");
@@ -148,6 +170,8 @@ export class RenderWorker {
     const work = runRenderJob(this.deps, job, (fraction) => {
       if (state.lost) throw new RenderJobError("LEASE_LOST", "the lease on this job was lost");
       if (state.handedBack) throw new RenderJobError("HANDED_BACK", "the job was handed back");
+      if (state.stalled) throw new RenderJobError("STALLED", "the render was given up as stalled");
+      state.progressAt = this.clock().getTime();
       // The master's estimate can step back when it plans one more pass; a job's progress never does.
       if (Number.isFinite(fraction)) state.progress = Math.max(state.progress, Math.min(1, fraction));
     }).then(
@@ -171,8 +195,11 @@ export class RenderWorker {
     };
 
     try {
-      const outcome = await Promise.race([work, abandoned]);
+      const raced = await Promise.race([work, abandoned]);
       if (state.handedBack) return this.emit({ type: "released", jobId: job.id });
+      // A stalled render fails like a failed one (retried while attempts remain); if it wakes up, its
+      // next progress report throws and it stops.
+      const outcome = state.stalled ? { ok: false as const, error: stalledError(this.stallMs) } : raced;
       if (outcome === "abandoned" || state.lost) return this.emit({ type: "lease-lost", jobId: job.id });
       state.settled = true;
       stopHeartbeats.abort();
@@ -201,7 +228,7 @@ export class RenderWorker {
 
   private async heartbeatLoop(
     job: RenderJob,
-    state: { lost: boolean; progress: number },
+    state: { lost: boolean; stalled: boolean; progress: number; progressAt: number },
     signal: AbortSignal,
     abandon: () => void,
   ): Promise<void> {
@@ -209,6 +236,11 @@ export class RenderWorker {
     while (!signal.aborted) {
       await this.sleep(heartbeatMs, signal);
       if (signal.aborted) return;
+      if (this.clock().getTime() - state.progressAt >= this.stallMs) {
+        state.stalled = true;
+        abandon();
+        return;
+      }
       const ok = await this.queueCall(job.id, () =>
         this.queue.heartbeat(job.id, this.id, leaseMs, this.clock(), state.progress),
       );
@@ -231,6 +263,11 @@ export class RenderWorker {
       return undefined;
     }
   }
+}
+
+function stalledError(stallMs: number): RenderJobError {
+  const quiet = stallMs >= 60_000 ? `${Math.round(stallMs / 60_000)} min` : `${Math.round(stallMs / 1000)} s`;
+  return new RenderJobError("STALLED", `The render made no progress for ${quiet} and was stopped.`);
 }
 
 function message(err: unknown): string {
