@@ -22,9 +22,11 @@ export const webRequire = createRequire(join(WEB, "package.json"));
 /** Origin our server allows (COMASTER_BASE_URL); clients send it. */
 export const ORIGIN = "http://bench.comaster.invalid";
 
-/** Builds apps/web/dist/collab.mjs when it is missing (esbuild, well under a second). */
+/**
+ * Builds apps/web/dist/collab.mjs from the current source (esbuild, about a second): `pnpm bench`'s
+ * turbo build does not cover it, and a bundle left from an earlier build would measure old code.
+ */
 export function ensureOurBundle() {
-  if (existsSync(OUR_BUNDLE)) return;
   console.log("building apps/web/dist/collab.mjs …");
   const r = spawnSync(process.execPath, ["build-collab.mjs"], { cwd: WEB, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`build-collab.mjs failed:\n${r.stderr}`);

@@ -1,9 +1,9 @@
 /**
  * One collaboration room: the project's chain document on the server, its awareness, and the
  * connections in it. Every message of every connection runs through one queue per room, in order:
- * an update is validated (`UpdateGuard`, on a shadow copy), appended to the `RoomStore`, and only then
- * relayed to the others — so whatever a peer has received is stored, and a sync reply never carries
- * an update that is not stored yet.
+ * an update is validated (`UpdateGuard`: a knob turn read from its bytes, anything else on a shadow
+ * copy), appended to the `RoomStore`, and only then relayed to the others — so whatever a peer has
+ * received is stored, and a sync reply never carries an update that is not stored yet.
  */
 import { type Chain, chainToDoc, UpdateGuard } from "@comaster/chain";
 import * as awarenessProtocol from "y-protocols/awareness";
@@ -272,7 +272,7 @@ export class Room {
       this.#emit({ type: "viewerUpdateDropped", projectId: this.projectId, userId: connection.identity.userId });
       return;
     }
-    const result = this.#guard.apply(update, connection);
+    const result = this.#guard.decide(update, connection);
     if (!result.applied) {
       if (result.reason === "MALFORMED") return this.#malformed(connection, result.error);
       this.#emit({
@@ -295,7 +295,8 @@ export class Room {
       const stored = this.#options.store.append(this.projectId, update);
       if (stored) await stored;
     } catch (error) {
-      // The document is ahead of the store: drop the room so everyone reloads from stored state.
+      // The store lacks an update the document may hold already: drop the room so everyone reloads
+      // from stored state.
       this.#emit({ type: "storeFailed", projectId: this.projectId, error: String(error) });
       for (const other of [...this.#connections.keys()]) {
         this.leave(other);
@@ -308,6 +309,10 @@ export class Room {
     this.#afterAppend();
     const message = encodeUpdate(update);
     for (const other of this.#connections.keys()) if (other !== connection) other.send(message);
+    // A knob turn, decided from its bytes, reaches the document (and the guard's shadow, when it
+    // keeps one) only now that it is stored and sent: off the edit's path, in the same task
+    // (`settle` commits it first).
+    this.#guard.settle();
   }
 
   /** Relays an awareness update with each state's `user` replaced by the token's identity. */

@@ -19,7 +19,7 @@ import {
   type ModuleType,
   readChain,
 } from "@comaster/chain";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Awareness } from "y-protocols/awareness";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
@@ -224,10 +224,17 @@ export function useCollabRoom(projectId: string): CollabRoom {
   const [news, setNews] = useState<Record<NewsTopic, number>>({ comments: 0, versions: 0 });
   const [stacks, setStacks] = useState({ canUndo: false, canRedo: false });
 
-  // The chain view follows the document, local and remote edits alike.
+  // The chain view follows the document, local and remote edits alike. A remote edit re-renders the
+  // page as a transition: that yields to the event loop, so what is time-critical (the preview
+  // worklet's messages, the next update, this person's own input) is never stuck behind it; the
+  // worklet hears edits without React. This person's own edits render at once (the knob under the hand).
   useEffect(() => {
     setView((v) => readDoc(doc, v.chain));
-    const onUpdate = () => setView((v) => readDoc(doc, v.chain));
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      const show = () => setView((v) => readDoc(doc, v.chain));
+      if (origin instanceof WebsocketProvider) startTransition(show);
+      else show();
+    };
     doc.on("update", onUpdate);
     return () => doc.off("update", onUpdate);
   }, [doc]);
