@@ -1,8 +1,8 @@
 "use client";
 /**
  * One module of the chain on the desk: its name, bypass, move and remove buttons, who else is on it,
- * its gain reduction while the preview plays (dynamics modules), and its parameters (EQ and
- * multiband bands grouped per band).
+ * its gain reduction while the preview plays (dynamics modules), the EQ's response curve and the
+ * compressor's transfer curve, and its parameters (EQ and multiband bands grouped per band).
  *
  * Accessible names stay generic ("Bypass", "Move left") and point at the module's heading through
  * `aria-describedby`: module names such as "Output format" or "Loudness target" must not become
@@ -12,6 +12,8 @@ import { type ChainModule, MODULE_SPECS, type ParamSpec, type ParamValue } from 
 import { useId } from "react";
 import type { Peer } from "../../client/collab/useCollabRoom";
 import type { GainReductionReadings } from "../../preview/gainReductionReadings";
+import { CompressorCurve } from "./CompressorCurve";
+import { EqCurve } from "./EqCurve";
 import { GAIN_REDUCTION_TYPES, GainReductionMeter } from "./GainReductionMeter";
 import { ParamControl } from "./ParamControl";
 
@@ -160,6 +162,17 @@ export function ModuleCard(props: ModuleCardProps) {
         <GainReductionMeter readings={gainReduction} moduleId={module.id} describedBy={headingId} muted={muted} />
       )}
       <div className={`space-y-3 p-3 transition-opacity ${muted ? "opacity-50 grayscale" : ""}`}>
+        {module.type === "eq" && (
+          <EqCurve
+            params={params}
+            canEdit={canEdit}
+            onParam={props.onParam}
+            onGestureStart={props.onGestureStart}
+            onGestureEnd={props.onGestureEnd}
+            onFocus={props.onFocus}
+          />
+        )}
+        {module.type === "compressor" && <CompressorCurve params={params} />}
         {groups.map((g) => {
           const controls = (
             <div
