@@ -20,6 +20,11 @@
 //    "cold": nothing fetched before play (prefetch off); "warm": the first piece prefetched when the
 //    engine opened (the app's default: the panel opens the engine when the page loads).
 //    The output device's own latency (not visible to the page, fake in headless Chromium) comes on top.
+// 3. Until the preview's loudness gain is the export's: the server measures the chain on the mix with
+//    the built CLI (`comaster gain`, the export's own passes, nothing written) after each pause in the
+//    edits; the wall time of that on the same 10-minute WAV, for the streaming and broadcast presets
+//    (the preview plays with an estimate meanwhile).
+import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
@@ -184,6 +189,21 @@ try {
     );
   }
   console.log("  target: under 200 ms cold on localhost; the output device's latency comes on top");
+
+  console.log(
+    `\nPreview: the export's loudness gain measured on the server (comaster gain), same ${SECONDS / 60}-minute WAV`,
+  );
+  const cli = join(ROOT, "apps/render-worker/bin/comaster.js");
+  for (const preset of ["streaming", "broadcast"]) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, "gain", wav, "--preset", preset, "--json"], { encoding: "utf8" });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`comaster gain failed: ${r.stderr}`);
+    const m = JSON.parse(r.stdout);
+    console.log(
+      `  ${preset.padEnd(10)} ${seconds.toFixed(1).padStart(6)} s wall (${(SECONDS / seconds).toFixed(0)}× real time), ${m.passes} passes, gain ${m.loudnessGainDb.toFixed(2)} dB → ${m.integratedLufs.toFixed(2)} LUFS`,
+    );
+  }
 } finally {
   await browser?.close();
   server?.close();

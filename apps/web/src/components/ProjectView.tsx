@@ -79,6 +79,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
       <PreviewPanel
         projectId={projectId}
         asset={previewAsset}
+        chain={room.chain}
         preview={preview}
         meters={(tap) => <MonitorMeters tap={tap} programmeLufs={room.chain && loudnessTargetOf(room.chain)} />}
       />
@@ -110,7 +111,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
                       pending={a.id === commentAsset?.id ? pending : null}
                       onPick={setPending}
                     />
-                    <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
+                    <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3">
                       <Figure label="Integrated" value={db(a.figures.integratedLufs, "LUFS")} />
                       <Figure label="Loudness range" value={db(a.figures.loudnessRangeLu, "LU")} />
                       <Figure label="True peak" value={db(a.figures.truePeakDbtp, "dBTP")} />
@@ -324,8 +325,10 @@ function RenderForm({
   const select = "mt-1 block w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2";
   return (
     <Card title="Render a master">
-      <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
-        <div>
+      {/* Two columns at most: the card sits in the page's narrower column, where five squeezed the
+          choices to "−14.0 LUF" and "WAV 24-bi". */}
+      <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2">
+        <div className="sm:col-span-2">
           <label htmlFor="asset" className="text-sm font-medium">
             Mix
           </label>
@@ -389,7 +392,7 @@ function RenderForm({
             ))}
           </select>
         </div>
-        <Button type="submit" disabled={create.isPending} className="self-start lg:self-end">
+        <Button type="submit" disabled={create.isPending} className="self-end">
           {create.isPending ? "Queuing…" : "Render"}
         </Button>
       </form>

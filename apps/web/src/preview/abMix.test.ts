@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { alignment, pathLevels } from "./abMix";
 
 describe("pathLevels", () => {
-  const base = { listening: "A" as const, bypassed: false, loudnessGainDbA: 6, loudnessGainDbB: -3 };
+  const base = { listening: "A" as const, bypassed: false, bypassGainDbA: 6, bypassGainDbB: -3 };
 
   it("hears exactly one path", () => {
     expect(pathLevels(base)).toEqual({ a: 1, b: 0, dry: 0 });
@@ -10,10 +10,10 @@ describe("pathLevels", () => {
   });
 
   it("stays on A when no version is picked as B", () => {
-    expect(pathLevels({ ...base, listening: "B", loudnessGainDbB: null })).toEqual({ a: 1, b: 0, dry: 0 });
+    expect(pathLevels({ ...base, listening: "B", bypassGainDbB: null })).toEqual({ a: 1, b: 0, dry: 0 });
   });
 
-  it("bypasses at the loudness gain of the chain being heard", () => {
+  it("bypasses at the matching gain of the chain being heard", () => {
     const a = pathLevels({ ...base, bypassed: true });
     expect(a.a + a.b).toBe(0);
     expect(20 * Math.log10(a.dry)).toBeCloseTo(6, 10);

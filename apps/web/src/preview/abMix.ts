@@ -7,12 +7,12 @@ export type AbSide = "A" | "B";
 
 export interface AbState {
   readonly listening: AbSide;
-  /** Loudness-matched bypass: the mix with only the heard chain's loudness gain. */
+  /** Loudness-matched bypass: the mix alone, brought to the loudness of the chain heard. */
   readonly bypassed: boolean;
-  /** The loudness gain of chain A, dB (target − the mix's loudness). */
-  readonly loudnessGainDbA: number;
-  /** The loudness gain of chain B, dB; null when no version is picked. */
-  readonly loudnessGainDbB: number | null;
+  /** The dry path's gain matching chain A's loudness, dB (`pathLoudness`: its export's loudness − the mix's). */
+  readonly bypassGainDbA: number;
+  /** The same for chain B, dB; null when no version is picked. */
+  readonly bypassGainDbB: number | null;
 }
 
 export interface PathLevels {
@@ -25,8 +25,8 @@ const dbToGain = (db: number) => 10 ** (db / 20);
 
 /**
  * The gain each path fades to. Exactly one path is heard (B only when a version is picked). Each
- * chain applies its own loudness gain inside its worklet, as its export would; the bypass takes
- * the heard chain's, so "bypass" compares at the loudness of what it bypasses.
+ * chain applies its own loudness gain inside its worklet, as its export would; the bypass plays the
+ * mix at the heard chain's loudness, so "bypass" compares at the loudness of what it bypasses.
  *
  * The fades: every path moves to its target with the same exponential time constant
  * (`setTargetAtTime`), so the levels always sum to what they summed to before — an equal-GAIN
@@ -35,8 +35,8 @@ const dbToGain = (db: number) => 10 ** (db / 20);
  * amplitudes add, and an equal-power fade would bulge by up to 3 dB mid-way.
  */
 export function pathLevels(s: AbState): PathLevels {
-  const b = s.listening === "B" && s.loudnessGainDbB !== null;
-  if (s.bypassed) return { a: 0, b: 0, dry: dbToGain(b ? s.loudnessGainDbB! : s.loudnessGainDbA) };
+  const b = s.listening === "B" && s.bypassGainDbB !== null;
+  if (s.bypassed) return { a: 0, b: 0, dry: dbToGain(b ? s.bypassGainDbB! : s.bypassGainDbA) };
   return { a: b ? 0 : 1, b: b ? 1 : 0, dry: 0 };
 }
 

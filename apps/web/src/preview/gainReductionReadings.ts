@@ -32,7 +32,7 @@ export class GainReductionReadings {
     this.notify();
   }
 
-  /** Playing (readings are kept) or stopped (they are dropped). */
+  /** Chain A playing and heard (readings are kept), or not (they are dropped). */
   setActive(active: boolean): void {
     if (active === this.playing) return;
     this.playing = active;

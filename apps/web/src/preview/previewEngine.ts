@@ -11,17 +11,17 @@
 // gain. The delays line the three up (abMix.ts `alignment`) and the levels crossfade (`pathLevels`),
 // so switching A/B/bypass keeps time and loudness and never clicks.
 //
-// Loudness: the export measures the programme after the modules that precede the loudness module
-// and sets the gain to reach the target. The preview cannot measure a whole file before playing, so
-// it uses target − the mix's integrated loudness from the upload analysis (`projects.get` →
-// `figures.integratedLufs`), for each chain its own target. When EQ or compression before the
-// loudness stage change the level, the export's gain differs from this by that change;
-// `setLoudnessGain` takes a better figure (e.g. a measured one) when there is one.
+// Loudness: the export measures the programme after the modules that precede the loudness module,
+// sets the gain to reach the target and corrects it after the limiter. The server runs exactly that
+// for the chain on this mix (`preview.loudnessGain`); `setMeasuredLoudness` hands its figures to the
+// engine, which plays with them while the chain is the one measured (`pathLoudness.ts`). Before that,
+// and between an edit and its new measurement, it estimates: from the last measurement, else target −
+// the mix's integrated loudness from the upload analysis. Gain changes glide (dsp `LoudnessGain`).
 //
 // Programme time: every piece the player schedules is announced to the worklets (`position`), so
 // the fade module applies where the export applies it, after a seek or a loop too. Not previewed:
 // the output module (resampling, dither), as in the worklet's own contract.
-import { type Chain, loudnessTargetOf } from "@comaster/chain";
+import type { Chain } from "@comaster/chain";
 import type { ModulePlan, ParamValue } from "@comaster/dsp";
 import type * as Y from "yjs";
 import { type AbSide, alignment, pathLevels } from "./abMix";
@@ -30,7 +30,7 @@ import { ChunkPlayer, type TransportState } from "./chunkPlayer";
 import { streamSource, wholeFileSource } from "./chunkSources";
 import { followChain } from "./followChain";
 import { GainReductionReadings } from "./gainReductionReadings";
-import { matchedBypassGainDb } from "./monitor/loudnessMatch";
+import { type MeasuredLoudness, type PathLoudness, pathLoudness } from "./pathLoudness";
 import { CHUNK_SECONDS, openPcmStream } from "./pcmStream";
 import { DEFAULT_WORKLET_URL } from "./renderOffline";
 import type { ChainLoad, FromWorklet, ToWorklet } from "./workletMessages";
@@ -72,6 +72,10 @@ export interface VersionB {
   readonly id: string;
   readonly label: string;
   readonly loudnessGainDb: number;
+  /** The dry path's gain when bypassing while B is heard, dB. */
+  readonly bypassGainDb: number;
+  /** Whether B's loudness figures are the server's measurement of its chain or an estimate. */
+  readonly loudnessSource: PathLoudness["source"];
   /** 0 until its worklet has loaded the chain. */
   readonly latencyFrames: number;
 }
@@ -87,17 +91,16 @@ export interface PreviewSnapshot {
   readonly versionB: VersionB | null;
   /** Chain A's loudness gain, dB. */
   readonly loudnessGainDb: number;
+  /** The dry path's gain in loudness-matched bypass while A is heard, dB. */
+  readonly bypassGainDb: number;
+  /** "measured": chain A plays with the export's own gain (the server measured this chain). */
+  readonly loudnessSource: PathLoudness["source"];
   /** Chain A's latency, frames. */
   readonly latencyFrames: number;
   /** False when the file could not be streamed and was decoded whole. */
   readonly streaming: boolean;
   readonly lastApplied: AppliedChange | null;
   readonly error: string | null;
-}
-
-/** The loudness module's gain the preview applies: target − the mix's measured loudness (0 dB if unknown or bypassed). */
-export function loudnessGainFor(chain: Chain, mixLufs: number | null): number {
-  return matchedBypassGainDb(mixLufs, loudnessTargetOf(chain));
 }
 
 /** Time constant of every crossfade (A/B, bypass), seconds: 99 % there in ~25 ms. */
@@ -121,6 +124,13 @@ export class PreviewEngine {
   private soundWaiters: ((frame: number) => void)[] = [];
   private chain: Chain;
   private b: ChainPath | null = null;
+  /** Chain B (the picked version's), for its loudness figures. */
+  private chainB: Chain | null = null;
+  /** The server's loudness measurements of A's chain and of B's (the latest each). */
+  private measuredA: MeasuredLoudness | null = null;
+  private measuredB: MeasuredLoudness | null = null;
+  /** Snapshot fields waiting for the next update (`refreshLoudnessA` after an edit). */
+  private deferred: Partial<PreviewSnapshot> | null = null;
   /** The pieces scheduled since the last restart (play, seek, loop): what a new chain B is told. */
   private positions: Position[] = [];
   private unfollow: (() => void) | null = null;
@@ -146,7 +156,8 @@ export class PreviewEngine {
     streaming: boolean,
   ) {
     this.chain = chain;
-    this.a = new ChainPath(context, input, output, channels, this.loadOf(chain), {
+    const loudness = this.loudnessA();
+    this.a = new ChainPath(context, input, output, channels, this.loadOf(chain, loudness.loudnessGainDb), {
       level: 1,
       reportGainReduction: true,
       onMessage: (m) => this.receive(m),
@@ -158,7 +169,7 @@ export class PreviewEngine {
       bypassed: false,
       listening: "A",
       versionB: null,
-      loudnessGainDb: loudnessGainFor(chain, mixLufs),
+      ...loudness,
       latencyFrames: 0,
       streaming,
       lastApplied: null,
@@ -276,9 +287,9 @@ export class PreviewEngine {
   /** Replaces chain A (a structural change). */
   load(chain: Chain): void {
     this.chain = chain;
-    const load = this.loadOf(chain);
-    this.a.post({ type: "load", ...load });
-    this.update({ loudnessGainDb: load.loudnessGainDb });
+    const loudness = this.loudnessA();
+    this.a.post({ type: "load", ...this.loadOf(chain, loudness.loudnessGainDb) });
+    this.update(loudness);
     this.applyLevels();
   }
 
@@ -298,10 +309,25 @@ export class PreviewEngine {
     return seq;
   }
 
-  /** Overrides chain A's loudness gain (dB) until the next chain change that recomputes it. */
-  setLoudnessGain(db: number): void {
-    this.a.post({ type: "setLoudnessGain", db, seq: ++this.seq });
-    this.update({ loudnessGainDb: db });
+  /**
+   * The server measured a chain on this mix (`preview.loudnessGain`): side A's (the live chain) or
+   * B's (the picked version). Used as the export's own figures while that side's chain has the
+   * measured `soundSignature`, as the basis of the estimate after edits. The gain glides.
+   */
+  setMeasuredLoudness(side: AbSide, measured: MeasuredLoudness | null): void {
+    if (side === "A") {
+      this.measuredA = measured;
+      this.refreshLoudnessA();
+      return;
+    }
+    const v = this.snap.versionB;
+    if (!v || !this.chainB || !this.b) return;
+    this.measuredB = measured;
+    const l = pathLoudness(this.chainB, this.mixLufs, measured);
+    if (l.gainDb !== v.loudnessGainDb) this.b.post({ type: "setLoudnessGain", db: l.gainDb, seq: ++this.seq });
+    this.update({
+      versionB: { ...v, loudnessGainDb: l.gainDb, bypassGainDb: l.bypassGainDb, loudnessSource: l.source },
+    });
     this.applyLevels();
   }
 
@@ -321,6 +347,8 @@ export class PreviewEngine {
     if (version === null) {
       const old = this.b;
       this.b = null;
+      this.chainB = null;
+      this.measuredB = null;
       this.update({ versionB: null, listening: "A" });
       this.applyLevels();
       if (old) {
@@ -330,7 +358,10 @@ export class PreviewEngine {
       this.applyAlignment();
       return;
     }
-    const load = this.loadOf(version.chain);
+    if (this.snap.versionB?.id !== version.id) this.measuredB = null;
+    this.chainB = version.chain;
+    const l = pathLoudness(version.chain, this.mixLufs, this.measuredB);
+    const load = this.loadOf(version.chain, l.gainDb);
     if (this.b) this.b.post({ type: "load", ...load });
     else {
       const path = new ChainPath(this.context, this.input, this.output, this.channels, load, {
@@ -343,7 +374,14 @@ export class PreviewEngine {
       for (const [i, p] of this.positions.entries()) path.post({ type: "position", ...p, restart: i === 0 });
     }
     this.update({
-      versionB: { id: version.id, label: version.label, loudnessGainDb: load.loudnessGainDb, latencyFrames: 0 },
+      versionB: {
+        id: version.id,
+        label: version.label,
+        loudnessGainDb: l.gainDb,
+        bypassGainDb: l.bypassGainDb,
+        loudnessSource: l.source,
+        latencyFrames: 0,
+      },
     });
     this.applyLevels();
   }
@@ -413,12 +451,41 @@ export class PreviewEngine {
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
   /** What a worklet loads for `chain`: every module (fade included), its loudness gain, the programme's length. */
-  private loadOf(chain: Chain): ChainLoad {
+  private loadOf(chain: Chain, loudnessGainDb: number): ChainLoad {
     return {
       modules: chain.modules as readonly ModulePlan[],
-      loudnessGainDb: loudnessGainFor(chain, this.mixLufs),
+      loudnessGainDb,
       programmeFrames: this.programmeFrames,
     };
+  }
+
+  /** Chain A's loudness figures for the snapshot. */
+  private loudnessA(): Pick<PreviewSnapshot, "loudnessGainDb" | "bypassGainDb" | "loudnessSource"> {
+    const l = pathLoudness(this.chain, this.mixLufs, this.measuredA);
+    return { loudnessGainDb: l.gainDb, bypassGainDb: l.bypassGainDb, loudnessSource: l.source };
+  }
+
+  /**
+   * Chain A's chain or measurement changed: the gain glides to its new figure, the bypass follows.
+   * After an edit (`deferView`) the snapshot takes the new figures with its next change — the
+   * worklet's reply to the edit — so the page does not re-render between the edit and that reply.
+   */
+  private refreshLoudnessA(deferView = false): void {
+    const next = this.loudnessA();
+    const s = { ...this.snap, ...this.deferred };
+    if (next.loudnessGainDb !== s.loudnessGainDb) {
+      this.a.post({ type: "setLoudnessGain", db: next.loudnessGainDb, seq: ++this.seq });
+    }
+    if (
+      next.loudnessGainDb === s.loudnessGainDb &&
+      next.bypassGainDb === s.bypassGainDb &&
+      next.loudnessSource === s.loudnessSource
+    ) {
+      return;
+    }
+    if (deferView) this.deferred = next;
+    else this.update(next);
+    this.applyLevels(next.bypassGainDb);
   }
 
   /** The player scheduled a piece: both chains learn where the programme is from then on. */
@@ -478,22 +545,19 @@ export class PreviewEngine {
   private patchChain(moduleId: string, f: (m: ModulePlan) => ModulePlan): void {
     const plans = this.chain.modules as readonly ModulePlan[];
     const modules = plans.map((m) => (m.id === moduleId ? f(m) : m)) as unknown as Chain["modules"];
-    const touched = this.chain.modules.find((m) => m.id === moduleId);
     this.chain = { ...this.chain, modules };
-    if (touched?.type !== "loudness") return;
-    // The loudness target or its bypass moved: the gain follows.
-    const db = loudnessGainFor(this.chain, this.mixLufs);
-    if (db !== this.snap.loudnessGainDb) this.setLoudnessGain(db);
+    // The gain follows a new target at once (estimated until the server measures the new chain).
+    this.refreshLoudnessA(true);
   }
 
   /** Fades every path to its level for the current A/B and bypass state. */
-  private applyLevels(): void {
+  private applyLevels(bypassGainDbA = this.deferred?.bypassGainDb ?? this.snap.bypassGainDb): void {
     const s = this.snap;
     const levels = pathLevels({
       listening: s.listening,
       bypassed: s.bypassed,
-      loudnessGainDbA: s.loudnessGainDb,
-      loudnessGainDbB: s.versionB?.loudnessGainDb ?? null,
+      bypassGainDbA,
+      bypassGainDbB: s.versionB?.bypassGainDb ?? null,
     });
     this.a.fadeTo(levels.a, XFADE_S);
     this.b?.fadeTo(levels.b, XFADE_S);
@@ -511,13 +575,17 @@ export class PreviewEngine {
   private update(patch: Partial<PreviewSnapshot>): void {
     const loop = this.player.loopRegion;
     const sr = this.context.sampleRate;
+    const deferred = this.deferred;
+    this.deferred = null;
     this.snap = {
       ...this.snap,
+      ...deferred,
       state: this.player.transportState,
       loop: loop ? { start: loop.start / sr, end: loop.end / sr } : null,
       ...patch,
     };
-    this.gainReduction.setActive(this.snap.state !== "paused");
+    // The desk shows chain A's modules: their meters only while A is what is heard.
+    this.gainReduction.setActive(this.snap.state !== "paused" && this.snap.listening === "A");
     for (const l of this.listeners) l();
   }
 }

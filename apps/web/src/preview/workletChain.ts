@@ -1,10 +1,12 @@
 import {
   ChainRenderer,
   DspError,
-  dbToGain,
   type FadeParams,
   FadeProcessor,
+  GLIDE_SECONDS,
+  LoudnessGain,
   type ModulePlan,
+  ParamRamp,
   type ParamValue,
 } from "@comaster/dsp";
 import { ProgrammeClock } from "./programmeClock";
@@ -38,9 +40,16 @@ function isGainReducer(p: unknown): p is GainReducer {
  * export (`master` in packages/dsp/src/chain/master.ts) does between the decoded file and a 32-bit
  * float WAV, with the loudness gain given instead of measured:
  * 1. the modules before the loudness module (a `ChainRenderer`, the class the worker runs);
- * 2. the loudness gain (`dbToGain`, one Float32 multiply per sample, as `master` does);
+ * 2. the loudness gain (a `LoudnessGain`, the stage `ChainRenderer` runs: one Float32 multiply per
+ *    sample, x·dbToGain(db), as `master` applies it);
  * 3. the modules after it (a second `ChainRenderer`: the limiter and the rest);
  * 4. on the latency-aligned signal (output frame − `latencyFrames`), the fade.
+ * Live changes do not click: parameters and bypass toggles of the modules crossfade in the
+ * renderers, the loudness gain and its bypass glide in `LoudnessGain`, the fade's parameters glide
+ * in `FadeProcessor` (from the old fade's gain to the new one's at the same programme frame), and a
+ * toggle of the fade's bypass crossfades between the faded and the unfaded signal, linearly over
+ * GLIDE_SECONDS; all per output frame, so the output does not depend on the block size. Before the
+ * first frame (and after `reset`) a change applies at once, so a render with fixed settings is the export's, bit for bit.
  * With `programmeFrames` known, the programme ends as in the export: the input is silent after it,
  * the post-loudness modules see silence after the pre-loudness stage's last frame (the export
  * renders the stages one after the other, padding each with zeros), and the output is cut after the
@@ -60,12 +69,13 @@ export class WorkletChain {
   private readonly pre: ChainRenderer;
   private readonly post: ChainRenderer;
   private readonly slots = new Map<string, Slot>();
-  private readonly loudnessId: string | null;
-  private loudnessOn: boolean;
-  private gain: number;
+  /** The loudness module's slot; without one, `loudness` stays bypassed (a gain of 1). */
+  private readonly loudnessSlot: Slot | null;
+  private readonly loudness: LoudnessGain;
   private readonly fade: FadeProcessor | null;
   private readonly fadeId: string | null;
-  private fadeOn: boolean;
+  /** Weight of the faded signal: 1 with the fade on, 0 bypassed, in between while a toggle glides. */
+  private readonly fadeMix = new ParamRamp(0);
   private readonly scratch: Float32Array[];
   private readonly programmeFrames: number;
   private readonly clock = new ProgrammeClock();
@@ -93,13 +103,14 @@ export class WorkletChain {
     for (const [i, plan] of processing.entries()) {
       this.slots.set(plan.id, { plan, renderer: i === li ? null : i < li ? this.pre : this.post });
     }
-    this.loudnessId = li >= 0 ? processing[li]!.id : null;
-    this.loudnessOn = li >= 0 && !processing[li]!.bypass;
-    this.gain = dbToGain(load.loudnessGainDb);
+    this.loudnessSlot = li >= 0 ? this.slots.get(processing[li]!.id)! : null;
+    this.loudness = new LoudnessGain(sampleRate, this.loudnessSlot?.plan.bypass ?? true);
+    this.loudness.setGainDb(load.loudnessGainDb);
 
     const fade = load.modules.find((m) => m.type === "fade");
     this.fadeId = fade?.id ?? null;
-    this.fadeOn = fade !== undefined && !fade.bypass;
+    this.fadeMix.setRampFrames(GLIDE_SECONDS * sampleRate);
+    this.fadeMix.snap(fade !== undefined && !fade.bypass ? 1 : 0);
     this.programmeFrames = load.programmeFrames ?? Number.POSITIVE_INFINITY;
     if (fade) {
       this.fade = new FadeProcessor();
@@ -133,21 +144,17 @@ export class WorkletChain {
     this.silenceAfterEnd(output, start, n);
 
     this.pre.process(output, n);
-    if (this.loudnessOn) {
-      const g = this.gain;
-      if (g !== 1) {
-        for (let c = 0; c < this.channels; c++) {
-          const y = output[c]!;
-          for (let i = 0; i < n; i++) y[i] = y[i]! * g;
-        }
-      }
+    this.loudness.process(output, n);
+    if (this.loudnessSlot && !this.loudnessSlot.plan.bypass) {
       this.silenceAfterEnd(output, start - this.pre.latencyFrames, n);
     }
     this.post.process(output, n);
 
     // The fade and the cut work on the programme's timeline, `latencyFrames` behind the input.
     const first = start - this.latencyFrames;
-    if (this.fade && this.fadeOn) this.applyFade(output, first, n);
+    if (this.fadeMix.moving) this.glideFade(output, first, n);
+    else if (this.fadeMix.current === 1) this.applyFade(output, first, n);
+    this.settleFadeIfOff();
     this.silenceAfterEnd(output, first, n);
     this.frame = start + n;
     this.clock.forget(this.frame - this.latencyFrames);
@@ -186,17 +193,21 @@ export class WorkletChain {
     this.apply(slot, { ...slot.plan, bypass });
   }
 
-  /** The loudness module's gain, dB (from the server-side analysis, as the export applies it). */
+  /**
+   * The loudness module's gain, dB (from the server-side analysis, as the export applies it): at once
+   * before the first frame, gliding once playing.
+   */
   setLoudnessGainDb(db: number): void {
-    if (!Number.isFinite(db)) throw new DspError("INVALID_ARGUMENT", `loudness gain must be finite, got ${db}`);
-    this.gain = dbToGain(db);
+    this.loudness.setGainDb(db);
   }
 
   /** Clears every processor's state; the programme starts again at frame 0. */
   reset(): void {
     this.pre.reset();
     this.post.reset();
+    this.loudness.reset();
     this.fade?.reset();
+    this.fadeMix.snap();
     this.frame = 0;
     this.clock.reset();
   }
@@ -209,12 +220,23 @@ export class WorkletChain {
 
   private apply(slot: Slot, plan: ModulePlan): void {
     if (slot.renderer) slot.renderer.update(plan);
-    else if (plan.id === this.loudnessId) this.loudnessOn = !plan.bypass;
+    else if (slot === this.loudnessSlot) this.loudness.setBypass(plan.bypass);
     else if (plan.id === this.fadeId) {
       this.fade!.setParams(plan.params as unknown as FadeParams);
-      this.fadeOn = !plan.bypass;
+      // Frames played: glide (an output frame at a time, as the other stages do); before: at once.
+      this.fadeMix.setTarget(plan.bypass ? 0 : 1, this.frame === 0);
+      this.settleFadeIfOff();
     }
     slot.plan = plan;
+  }
+
+  /**
+   * The fade's glide advances with the frames it fades; once the fade is bypassed (its bypass glide
+   * over) a glide lands, and an edit applies at once: nothing of it is heard, and a glide left half
+   * done would resume at the next un-bypass by as much as the last block of the bypass glide faded.
+   */
+  private settleFadeIfOff(): void {
+    if (!this.fadeMix.moving && this.fadeMix.current === 0) this.fade?.settle();
   }
 
   /**
@@ -248,18 +270,47 @@ export class WorkletChain {
 
   /** The fade on frames `from … to` of the block, through the scratch buffers (no views allocated). */
   private fadeRange(block: readonly Float32Array[], from: number, to: number): void {
-    const m = to - from;
+    this.fadeToScratch(block, from, to);
     for (let c = 0; c < this.channels; c++) {
       const s = this.scratch[c]!;
       const x = block[c]!;
-      for (let i = 0; i < m; i++) s[i] = x[from + i]!;
+      for (let i = from; i < to; i++) x[i] = s[i - from]!;
     }
-    this.fade!.process(this.scratch, m);
+  }
+
+  /**
+   * A toggle of the fade's bypass under way: frame by frame, w·faded + (1 − w)·unfaded, w gliding
+   * (`fadeMix`, one step per output frame, the pre-roll's too). Where the glide ends inside the block
+   * w is exactly 0 or 1, which gives exactly the unfaded or the faded sample.
+   */
+  private glideFade(block: readonly Float32Array[], first: number, n: number): void {
+    const mix = this.fadeMix;
+    const preRoll = Math.min(n, Math.max(0, -first));
+    for (let i = 0; i < preRoll; i++) mix.next();
+    for (let i = preRoll; i < n; ) {
+      const c = first + i;
+      const runEnd = Math.min(n, this.clock.nextAfter(c) - first);
+      this.fade!.setPosition(this.clock.at(c));
+      this.fadeToScratch(block, i, runEnd);
+      for (let f = i; f < runEnd; f++) {
+        const w = mix.next();
+        for (let ch = 0; ch < this.channels; ch++) {
+          const x = block[ch]!;
+          x[f] = this.scratch[ch]![f - i]! * w + x[f]! * (1 - w);
+        }
+      }
+      i = runEnd;
+    }
+  }
+
+  /** Frames `from … to` of `block`, faded, into the scratch buffers from index 0. */
+  private fadeToScratch(block: readonly Float32Array[], from: number, to: number): void {
     for (let c = 0; c < this.channels; c++) {
       const s = this.scratch[c]!;
       const x = block[c]!;
-      for (let i = 0; i < m; i++) x[from + i] = s[i]!;
+      for (let i = from; i < to; i++) s[i - from] = x[i]!;
     }
+    this.fade!.process(this.scratch, to - from);
   }
 }
 

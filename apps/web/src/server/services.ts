@@ -4,6 +4,8 @@ import { type BlobStore, createDb, type Db, LocalBlobStore, PrismaJobQueue, prov
 import { type Auth, createAuth } from "./auth/auth";
 import { SignInLimiter } from "./auth/signInLimiter";
 import { readWebEnv, type WebEnv } from "./env";
+import { GainMeasurer } from "./preview/gainMeasurer";
+import { createCliGainMeasurer } from "./preview/measureGainWithCli";
 
 /** The render worker's job payload (apps/render-worker/src/jobs/runRenderJob.ts RenderJobPayload). */
 export interface RenderPayload {
@@ -21,6 +23,8 @@ export interface Services {
   readonly queue: PrismaJobQueue<RenderPayload>;
   readonly auth: Auth;
   readonly limiter: SignInLimiter;
+  /** The loudness gain of chains on mixes, measured by the CLI (`comaster gain`) and stored. */
+  readonly gains: GainMeasurer;
 }
 
 const holder = globalThis as unknown as { __comaster?: Promise<Services> };
@@ -40,5 +44,6 @@ async function open(): Promise<Services> {
   const store = new LocalBlobStore(env.storageDir);
   const queue = new PrismaJobQueue<RenderPayload>(db, { provider });
   const auth = createAuth({ db, provider, env });
-  return { env, db, store, queue, auth, limiter: new SignInLimiter() };
+  const gains = new GainMeasurer({ db, measure: createCliGainMeasurer() });
+  return { env, db, store, queue, auth, limiter: new SignInLimiter(), gains };
 }

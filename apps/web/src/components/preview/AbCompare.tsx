@@ -97,9 +97,12 @@ export function AbCompare({
       {b && (
         <span
           className="text-xs text-zinc-500"
-          title="Each chain plays at its own loudness target: target minus the mix's measured loudness."
+          data-testid="preview-b-loudness-gain"
+          data-source={b.loudnessSource}
+          title="Each chain plays at its own loudness target, with the gain its export applies (measured on the server; estimated until then)."
         >
           B loudness gain {signed(b.loudnessGainDb)}
+          {b.loudnessSource === "measured" ? " · measured" : " · measuring…"}
         </span>
       )}
       <ErrorMessage>{error}</ErrorMessage>

@@ -7,8 +7,10 @@
  * (the monitor worklet connects there). The engine itself comes from the page (`usePreviewEngine`),
  * which also hands its gain reduction readings to the desk.
  */
-import { type ReactNode, useEffect, useState } from "react";
+import { type Chain, soundSignature } from "@comaster/chain";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import type { PreviewEngine } from "../../preview/previewEngine";
+import { useMeasuredLoudness } from "../../preview/useMeasuredLoudness";
 import { type PreviewHandle, usePreviewSnapshot } from "../../preview/usePreviewEngine";
 import { formatTime } from "../format";
 import { Button, Card, EmptyState, ErrorMessage } from "../ui";
@@ -51,9 +53,12 @@ export function PreviewPanel({
   asset,
   preview,
   meters,
+  chain,
 }: {
   projectId: string;
   asset: PreviewAsset | null;
+  /** The live chain (chain A), whose loudness gain the server measures. */
+  chain: Chain | null;
   /** The engine playing `asset` (`usePreviewEngine`). */
   preview: PreviewHandle;
   /** The slot for level meters (apps/web/src/preview/monitor/). */
@@ -63,6 +68,17 @@ export function PreviewPanel({
   const s = usePreviewSnapshot(engine);
   const [region, setRegion] = useState<{ start: number; end: number } | null>(null);
   const looping = s?.loop !== null && s?.loop !== undefined;
+  // The export's own loudness gain for A's chain and B's, measured on the server.
+  const sound = useMemo(() => (chain ? soundSignature(chain) : null), [chain]);
+  const [loudnessFailure, setLoudnessFailure] = useState("");
+  useMeasuredLoudness(engine, "A", asset && { projectId, assetId: asset.id }, sound, setLoudnessFailure);
+  const versionB = s?.versionB?.id ?? null;
+  useMeasuredLoudness(
+    engine,
+    "B",
+    asset && versionB !== null ? { projectId, assetId: asset.id, versionId: versionB } : null,
+    versionB,
+  );
 
   // Space toggles playback and B toggles A/B, unless the key is meant for a field or a control.
   useEffect(() => {
@@ -136,10 +152,19 @@ export function PreviewPanel({
           </label>
           <span
             className="text-xs text-zinc-500"
-            title="Target loudness minus the mix's measured loudness. The export measures after the modules before the loudness stage, so its gain can differ when EQ or compression change the level."
+            data-testid="preview-loudness-gain"
+            data-source={s?.loudnessSource}
+            data-gain-db={s ? String(gain) : undefined}
+            title={
+              s?.loudnessSource === "measured"
+                ? "The gain the export applies to reach the loudness target: the server measured this chain on this mix, after the modules before the loudness stage and the limiter."
+                : `Estimated until the server has measured this chain on this mix (it does after each edit).${loudnessFailure ? ` ${loudnessFailure}` : ""}`
+            }
           >
             Loudness gain {gain >= 0 ? "+" : ""}
             {gain.toFixed(1)} dB
+            {s &&
+              (s.loudnessSource === "measured" ? " · measured" : loudnessFailure ? " · estimated" : " · measuring…")}
           </span>
         </div>
         <AbCompare projectId={projectId} engine={engine} snapshot={s} />

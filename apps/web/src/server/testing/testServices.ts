@@ -9,6 +9,8 @@ import { TRPCError } from "@trpc/server";
 import { createAuth } from "../auth/auth";
 import { SignInLimiter } from "../auth/signInLimiter";
 import type { WebEnv } from "../env";
+import { GainMeasurer } from "../preview/gainMeasurer";
+import { createCliGainMeasurer, type MeasureGain } from "../preview/measureGainWithCli";
 import type { RenderPayload, Services } from "../services";
 
 export const TEST_ORIGIN = "http://comaster.test";
@@ -21,6 +23,7 @@ export async function openTestServices(
   provider: DbProvider,
   env: Partial<WebEnv> = {},
   limiter = new SignInLimiter(),
+  measure: MeasureGain = createCliGainMeasurer(),
 ): Promise<TestServices> {
   const tdb = provider === "sqlite" ? await freshSqlite() : await freshPostgres();
   await runScript("migrate.mjs", [], { DATABASE_URL: tdb.url });
@@ -40,6 +43,7 @@ export async function openTestServices(
     ...env,
   };
   const store = new LocalBlobStore(fullEnv.storageDir);
+  const gains = new GainMeasurer({ db, measure });
   return {
     env: fullEnv,
     db,
@@ -47,7 +51,9 @@ export async function openTestServices(
     queue: new PrismaJobQueue<RenderPayload>(db, { provider }),
     auth: createAuth({ db, provider, env: fullEnv }),
     limiter,
+    gains,
     async close() {
+      gains.close();
       await db.$disconnect();
       await tdb.drop();
       fs.rmSync(dir, { recursive: true, force: true });

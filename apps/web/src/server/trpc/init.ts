@@ -11,7 +11,7 @@ export interface SessionUser {
 }
 
 export interface Context {
-  readonly services: Pick<Services, "db" | "store" | "queue" | "env">;
+  readonly services: Pick<Services, "db" | "store" | "queue" | "env" | "gains">;
   readonly user: SessionUser | null;
 }
 
@@ -74,6 +74,13 @@ export async function requireProject(db: Db, userId: string, projectId: string, 
     throw new TRPCError({ code: "FORBIDDEN", message: `Only the class's ${role} can do that.` });
   }
   return { project, membership };
+}
+
+/** A mix of this project (after `requireProject`); NOT_FOUND for one of another project. */
+export async function requireProjectAsset(db: Db, projectId: string, assetId: string) {
+  const asset = await db.asset.findFirst({ where: { id: assetId, projectId } });
+  if (!asset) throw new TRPCError({ code: "NOT_FOUND", message: "That mix is not in this project." });
+  return asset;
 }
 
 /** Editing roles: everyone but a listener (a read-only guest who may read and comment). */

@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { classesRouter } from "./routers/classes";
 import { collabRouter } from "./routers/collab";
 import { commentsRouter } from "./routers/comments";
+import { previewRouter } from "./routers/preview";
 import { projectsRouter } from "./routers/projects";
 import { rendersRouter } from "./routers/renders";
 import { sharesRouter } from "./routers/shares";
@@ -11,6 +12,7 @@ export const appRouter = router({
   classes: classesRouter,
   collab: collabRouter,
   comments: commentsRouter,
+  preview: previewRouter,
   projects: projectsRouter,
   renders: rendersRouter,
   shares: sharesRouter,

@@ -142,6 +142,8 @@ describe.each(providers)("routers on $provider", ({ provider, skip }: { provider
       "comments.create": () => c.comments.create({ versionId, atSeconds: 0, text: "intruder" }),
       "comments.reply": () => c.comments.reply({ commentId, text: "intruder" }),
       "comments.setResolved": () => c.comments.setResolved({ commentId, resolved: true }),
+      "preview.loudnessGain": () => c.preview.loudnessGain({ projectId, assetId }),
+      "preview.loudnessGain (version)": () => c.preview.loudnessGain({ projectId, assetId, versionId }),
     };
     // Every procedure that takes something of a class is listed (a new one cannot be forgotten).
     const notOfAClass = ["classes.mine", "classes.create", "classes.join", "shares.view"];

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cliMessage, spawnCli } from "../cli/spawnCli";
 import { UploadAnalysis } from "./uploadAnalysis";
 import { UploadError } from "./uploadError";
 
@@ -18,8 +18,6 @@ export interface CliAnalyzerOptions {
 
 export const DEFAULT_ANALYSIS_TIMEOUT_MS = 10 * 60_000;
 const CLI_RELATIVE = join("apps", "render-worker", "dist", "cli.js");
-const MAX_STDOUT = 32 * 1024 * 1024;
-const MAX_STDERR = 64 * 1024;
 
 /**
  * The default `analyze`: runs `comaster analyze FILE --json --waveform-bins 1000` in a child Node
@@ -62,76 +60,41 @@ export function resolveCliPath(env: Readonly<Record<string, string | undefined>>
   );
 }
 
-function runCli(path: string, o: CliAnalyzerOptions): Promise<UploadAnalysis> {
+async function runCli(path: string, o: CliAnalyzerOptions): Promise<UploadAnalysis> {
   const cli = o.cliPath ?? resolveCliPath();
   const timeoutMs = o.timeoutMs ?? DEFAULT_ANALYSIS_TIMEOUT_MS;
-  const args = [cli, "analyze", path, "--json", "--waveform-bins", String(o.waveformBins ?? 1000)];
+  const args = ["analyze", path, "--json", "--waveform-bins", String(o.waveformBins ?? 1000)];
   const env = { ...process.env, ...(o.onMaxRss ? { COMASTER_REPORT_MAXRSS: "1" } : {}) };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
-    const stdout: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderr = "";
-    let failure: UploadError | undefined;
-    const timer = setTimeout(() => {
-      failure = new UploadError(
-        "ANALYSIS_FAILED",
-        `Analysing the file took longer than ${Math.round(timeoutMs / 1000)} s.`,
-      );
-      child.kill("SIGKILL");
-    }, timeoutMs);
-
-    child.stdout.on("data", (d: Buffer) => {
-      stdoutBytes += d.byteLength;
-      if (stdoutBytes > MAX_STDOUT) {
-        failure ??= new UploadError("ANALYSIS_FAILED", "The analysis printed more output than expected.");
-        child.kill("SIGKILL");
-      } else stdout.push(d);
-    });
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (d: string) => {
-      if (stderr.length < MAX_STDERR) stderr += d;
-    });
-    child.on("error", (cause) => {
-      failure ??= new UploadError("ANALYSIS_FAILED", "The analysis could not be started.", { cause });
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const rss = /maxrss_kb=(\d+)/.exec(stderr);
-      if (rss && o.onMaxRss) o.onMaxRss(Number(rss[1]));
-      if (failure) return reject(failure);
-      if (code === 0) return settleJson(Buffer.concat(stdout).toString("utf8"), resolvePromise, reject);
-      const message = cliMessage(stderr, path);
-      if (code === 2) return reject(new UploadError("UNREADABLE_AUDIO", message || "The file could not be decoded."));
-      reject(
-        new UploadError("ANALYSIS_FAILED", "The analysis failed unexpectedly.", {
-          cause: new Error(`comaster exited with ${signal ?? `code ${code}`}: ${message}`),
-        }),
-      );
-    });
+  const run = await spawnCli(cli, args, { timeoutMs, env });
+  const rss = /maxrss_kb=(\d+)/.exec(run.stderr);
+  if (rss && o.onMaxRss) o.onMaxRss(Number(rss[1]));
+  if (run.kind !== "exited") {
+    const message =
+      run.kind === "timeout"
+        ? `Analysing the file took longer than ${Math.round(timeoutMs / 1000)} s.`
+        : run.kind === "too-much-output"
+          ? "The analysis printed more output than expected."
+          : "The analysis could not be started.";
+    throw new UploadError("ANALYSIS_FAILED", message, { cause: run.cause });
+  }
+  if (run.code === 0) return settleJson(run.stdout);
+  const message = cliMessage(run.stderr, path);
+  if (run.code === 2) throw new UploadError("UNREADABLE_AUDIO", message || "The file could not be decoded.");
+  throw new UploadError("ANALYSIS_FAILED", "The analysis failed unexpectedly.", {
+    cause: new Error(`comaster exited with ${run.signal ?? `code ${run.code}`}: ${message}`),
   });
 }
 
-function settleJson(text: string, ok: (a: UploadAnalysis) => void, fail: (e: UploadError) => void): void {
+function settleJson(text: string): UploadAnalysis {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    fail(new UploadError("ANALYSIS_FAILED", "The analysis printed something other than JSON.", { cause }));
-    return;
+    throw new UploadError("ANALYSIS_FAILED", "The analysis printed something other than JSON.", { cause });
   }
   const parsed = UploadAnalysis.safeParse(json);
-  if (parsed.success) ok(parsed.data);
-  else fail(new UploadError("ANALYSIS_FAILED", "The analysis result is missing figures.", { cause: parsed.error }));
+  if (parsed.success) return parsed.data;
+  throw new UploadError("ANALYSIS_FAILED", "The analysis result is missing figures.", { cause: parsed.error });
 }
 
-/** The CLI's one-line message without its "comaster: " and "<path>: " prefixes (the path is a temp file). */
-export function cliMessage(stderr: string, path: string): string {
-  const line = stderr.split("\n").find((l) => l.trim() !== "" && !l.startsWith("maxrss_kb=")) ?? "";
-  return line
-    .replace(/^comaster: /, "")
-    .replace(`${path}: `, "")
-    .split(path)
-    .join("the file")
-    .trim();
-}
+export { cliMessage };

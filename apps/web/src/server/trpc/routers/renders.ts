@@ -1,11 +1,10 @@
-import { type Chain, loudnessTargetOf, PRESET_NAMES, PRESETS, type PresetName, presetChain } from "@comaster/chain";
+import { loudnessTargetOf, PRESET_NAMES, PRESETS, type PresetName, presetChain } from "@comaster/chain";
 import type { Db } from "@comaster/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { formatLufs } from "../../../loudnessTargets";
-import { storedChain } from "../../versions/liveChain";
-import { authedProcedure, requireEditor, requireProject, router } from "../init";
-import { chainError } from "./versions";
+import { authedProcedure, requireEditor, requireProject, requireProjectAsset, router } from "../init";
+import { projectVersionChain } from "./versions";
 
 /** The formats a class can export from the web app (the CLI has wav32f too). */
 export const WEB_EXPORT_FORMATS = ["wav16", "wav24", "flac", "mp3"] as const;
@@ -43,8 +42,7 @@ export const rendersRouter = router({
       const { db, queue } = ctx.services;
       const { membership } = await requireProject(db, ctx.user.id, input.projectId);
       requireEditor(membership);
-      const asset = await db.asset.findFirst({ where: { id: input.assetId, projectId: input.projectId } });
-      if (!asset) throw new TRPCError({ code: "NOT_FOUND", message: "That mix is not in this project." });
+      const asset = await requireProjectAsset(db, input.projectId, input.assetId);
       const version =
         input.versionId !== undefined
           ? await chosenVersion(db, input.projectId, input.versionId)
@@ -64,14 +62,7 @@ export const rendersRouter = router({
 
 /** A saved version of this project (NOT_FOUND for one of another project) and its loudness target. */
 async function chosenVersion(db: Db, projectId: string, versionId: string) {
-  const version = await db.version.findFirst({ where: { id: versionId, projectId } });
-  if (!version) throw new TRPCError({ code: "NOT_FOUND", message: "That version is not in this project." });
-  let chain: Chain;
-  try {
-    chain = storedChain(version);
-  } catch (err) {
-    chainError(err);
-  }
+  const { version, chain } = await projectVersionChain(db, projectId, versionId);
   const targetLufs = loudnessTargetOf(chain);
   if (targetLufs === null) {
     throw new TRPCError({

@@ -1,4 +1,5 @@
 import { describeChanges } from "@comaster/chain";
+import type { Db } from "@comaster/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { LiveChainError, liveChain, storedChain } from "../../versions/liveChain";
@@ -16,6 +17,17 @@ export function chainError(err: unknown): never {
     });
   }
   throw err;
+}
+
+/** A saved version of this project and its chain; NOT_FOUND for a version of another project. */
+export async function projectVersionChain(db: Db, projectId: string, versionId: string) {
+  const version = await db.version.findFirst({ where: { id: versionId, projectId } });
+  if (!version) throw new TRPCError({ code: "NOT_FOUND", message: "That version is not in this project." });
+  try {
+    return { version, chain: storedChain(version) };
+  } catch (err) {
+    chainError(err);
+  }
 }
 
 export const versionsRouter = router({
