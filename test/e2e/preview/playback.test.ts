@@ -5,12 +5,17 @@
 //    the bypassed de-esser none, and no meter shows once it is paused;
 // 2. A/B against a saved version: with the live chain at −23 LUFS (broadcast) and a saved version
 //    at −9 LUFS (loud) as B, the monitor's momentary loudness follows the switch (each chain plays
-//    at its own target), the page reports which side is heard, and the B key switches too.
+//    at its own target), the page reports which side is heard, and the B key switches too;
+// 3. both chains play with the export's own loudness gain: the server measures each chain on the mix
+//    (`preview.loudnessGain`), the page shows the figure of `comaster gain` for that chain and file, and
+//    the momentary loudness of each side sits at its target (the estimate from the mix's analysis put
+//    the broadcast chain ≈ 3 dB under it).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { musicLike, writeWav24 } from "../../../scripts/lib/wavWriter.mjs";
+import { comaster } from "../../support/cli";
 import { CHROMIUM_ARGS, createClass, findChromium, type RunningApp, SCREENSHOT_DIR, signUp, startApp } from "../app";
 
 const executablePath = findChromium("end-to-end preview playback tests");
@@ -22,6 +27,7 @@ describe.skipIf(!executablePath)("the preview while it plays (Chromium, producti
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let mix: string;
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 
@@ -36,7 +42,7 @@ describe.skipIf(!executablePath)("the preview while it plays (Chromium, producti
     await page.getByLabel("New project").fill("Loud song");
     await page.getByRole("button", { name: "Create project" }).click();
     await page.waitForURL(/\/projects\/[^/]+$/);
-    const mix = join(app.dir, "loud-song.wav");
+    mix = join(app.dir, "loud-song.wav");
     await writeWav24(mix, 44_100, SECONDS, musicLike(44_100, 5));
     await page.getByLabel("Choose a mix to upload").setInputFiles(mix);
     await page.getByTestId("asset").waitFor({ timeout: 60_000 });
@@ -166,6 +172,21 @@ describe.skipIf(!executablePath)("the preview while it plays (Chromium, producti
       { timeout: 10_000 },
     );
 
+    // Both sides' gains measured on the server: the export's figures for these chains on this file.
+    await page.waitForFunction(
+      "document.querySelector('[data-testid=preview-loudness-gain]')?.dataset.source === 'measured' && " +
+        "document.querySelector('[data-testid=preview-b-loudness-gain]')?.dataset.source === 'measured'",
+      undefined,
+      { timeout: 90_000 },
+    );
+    const expected = JSON.parse(comaster(["gain", mix, "--preset", "broadcast", "--json"]).stdout);
+    const shown = Number(await page.getByTestId("preview-loudness-gain").getAttribute("data-gain-db"));
+    const snapshot = await page.evaluate(() => (window as HookWindow).__comasterPreview!.engine.snapshot());
+    expect(shown).toBe(expected.loudnessGainDb);
+    expect(snapshot.loudnessGainDb).toBe(expected.loudnessGainDb);
+    const loud = JSON.parse(comaster(["gain", mix, "--preset", "loud", "--json"]).stdout);
+    expect(snapshot.versionB?.loudnessGainDb).toBe(loud.loudnessGainDb);
+
     await setPlaying(true);
     await page.waitForTimeout(1500);
     const a1 = await momentaryLufs(1500);
@@ -174,6 +195,10 @@ describe.skipIf(!executablePath)("the preview while it plays (Chromium, producti
     await page.waitForFunction("document.querySelector('[data-testid=preview-ab]')?.dataset.listening === 'B'");
     expect(await page.getByTestId("preview-listen-b").getAttribute("aria-pressed")).toBe("true");
     expect(await page.getByTestId("preview-listen-a").getAttribute("aria-pressed")).toBe("false");
+    // The desk shows the live chain's modules: their gain reduction is not what B does, so it goes.
+    await page.waitForFunction("document.querySelectorAll('[data-testid=gain-reduction]').length === 0", undefined, {
+      timeout: 5000,
+    });
     await page.waitForTimeout(1000);
     const b1 = await momentaryLufs(1500);
     await shot("21-preview-ab");
@@ -182,6 +207,7 @@ describe.skipIf(!executablePath)("the preview while it plays (Chromium, producti
     await page.locator("h1").click();
     await page.keyboard.press("b");
     await page.waitForFunction("document.querySelector('[data-testid=preview-ab]')?.dataset.listening === 'A'");
+    await page.getByTestId("module-limiter").getByTestId("gain-reduction").waitFor({ timeout: 5000 });
     await page.waitForTimeout(1000);
     const a2 = await momentaryLufs(1500);
     const state = await page.evaluate(() => (window as HookWindow).__comasterPreview!.engine.snapshot().state);
@@ -192,12 +218,15 @@ describe.skipIf(!executablePath)("the preview while it plays (Chromium, producti
     expect(b1 - a1).toBeGreaterThan(8);
     expect(b1 - a1).toBeLessThan(20);
     expect(Math.abs(a2 - a1)).toBeLessThan(3);
+    // Each side at its target (momentary loudness of music wanders around the integrated figure).
+    expect(Math.abs((a1 + a2) / 2 - -23)).toBeLessThan(1.5);
+    expect(Math.abs(b1 - -9)).toBeLessThan(1.5);
     await setPlaying(false);
   }, 120_000);
 });
 
 /** What the page's test hook (`PreviewEngine.exposeTestHook`) holds, as far as this test reads it. */
 interface Hook {
-  engine: { snapshot(): { state: string } };
+  engine: { snapshot(): { state: string; loudnessGainDb: number; versionB: { loudnessGainDb: number } | null } };
 }
 type HookWindow = Window & { __comasterPreview?: Hook };
