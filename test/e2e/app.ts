@@ -71,9 +71,15 @@ export async function startApp(): Promise<RunningApp> {
     spawn(process.execPath, [join(REPO, "apps/web/dist/collab.mjs")], { cwd: REPO, env }),
     spawn(process.execPath, [join(REPO, "apps/render-worker/dist/worker.js")], { cwd: REPO, env }),
   ];
-  for (const c of children) {
+  const names = ["web", "collaboration server", "render worker"];
+  let stopping = false;
+  for (const [i, c] of children.entries()) {
     c.stdout?.on("data", (d) => (out += d));
     c.stderr?.on("data", (d) => (out += d));
+    // A process that dies under a test says so in the logs a failing test prints.
+    c.on("exit", (code, signal) => {
+      if (!stopping) out += `\n!!! the ${names[i]} exited (${signal ?? `code ${code}`}) while the test ran\n`;
+    });
   }
   const end = Date.now() + 60_000;
   for (;;) {
@@ -91,6 +97,7 @@ export async function startApp(): Promise<RunningApp> {
     databaseUrl,
     logs: () => out,
     async stop() {
+      stopping = true;
       await Promise.all(
         children.map(
           (c) =>
@@ -105,6 +112,25 @@ export async function startApp(): Promise<RunningApp> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits (up to 2 minutes) until the page's first render says Done or Failed, and returns what it says.
+ * A render that does not finish fails with its status and what the app's processes printed.
+ */
+export async function renderOutcome(page: Page, app: RunningApp): Promise<string | null> {
+  const status = page.getByTestId("render-status").first();
+  await page
+    .waitForFunction(
+      "document.querySelector('[data-testid=render-status]')?.textContent?.match(/Done|Failed/)",
+      undefined,
+      { timeout: 120_000, polling: 250 },
+    )
+    .catch(async (err) => {
+      const text = await status.textContent().catch(() => "(unreadable)");
+      throw new Error(`the render did not finish: status "${text}"\n${String(err)}\n${app.logs()}`);
+    });
+  return status.textContent();
 }
 
 /** Where the e2e run leaves its screenshots (named in the README). */

@@ -9,7 +9,7 @@ import { analyzeAudio } from "@comaster/dsp";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { musicLike, writeWav24 } from "../../scripts/lib/wavWriter.mjs";
-import { CHROMIUM_ARGS, findChromium, type RunningApp, SCREENSHOT_DIR, signUp, startApp } from "./app";
+import { CHROMIUM_ARGS, findChromium, type RunningApp, renderOutcome, SCREENSHOT_DIR, signUp, startApp } from "./app";
 
 const executablePath = findChromium("end-to-end tests");
 const VIEWPORT = { width: 1366, height: 768 }; // a school Chromebook
@@ -91,12 +91,7 @@ describe.skipIf(!executablePath)("classroom end to end (Chromium, production bui
       await teacher.getByRole("button", { name: "Render", exact: true }).click();
       const status = teacher.getByTestId("render-status").first();
       await status.waitFor();
-      await teacher.waitForFunction(
-        "document.querySelector('[data-testid=render-status]')?.textContent?.match(/Done|Failed/)",
-        undefined,
-        { timeout: 120_000, polling: 250 },
-      );
-      expect(await status.textContent(), app.logs()).toBe("Done");
+      expect(await renderOutcome(teacher, app), app.logs()).toBe("Done");
       const measured = teacher.getByText("Measured", { exact: true }).first().locator("..");
       expect(await measured.textContent()).toMatch(/−14\.\d LUFS/);
       await shot(teacher, "05-project-rendered");
