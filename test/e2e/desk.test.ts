@@ -18,6 +18,7 @@ import {
   findChromium,
   joinClass,
   type RunningApp,
+  renderOutcome,
   SCREENSHOT_DIR,
   signUp,
   startApp,
@@ -118,13 +119,73 @@ describe.skipIf(!executablePath)("the live desk with three people (Chromium, pro
     for (const ms of await Promise.all([teacher, ana].map((page) => msUntil(page, valueIs, [ceiling, "-2.5"])))) {
       expect(ms).toBeLessThan(1000);
     }
+
+    // Ana drags EQ band 3's node on the curve, up and to the right: its gain and frequency move, for
+    // the teacher too, and the curve follows. The whole drag is one undo step.
+    const eqId = (await ana.getByTestId("module-eq").getAttribute("data-module-id")) ?? "";
+    const knob = (key: string) => `[data-testid="param-${eqId}-${key}"] [role=slider]`;
+    const curveBefore = await teacher.getByTestId("eq-curve-mid").getAttribute("d");
+    const node = ana.getByTestId("eq-node-3");
+    await node.scrollIntoViewIfNeeded();
+    const at = (await node.boundingBox())!;
+    await ana.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+    await ana.mouse.down();
+    await ana.mouse.move(at.x + at.width / 2 + 40, at.y + at.height / 2 - 30, { steps: 8 });
+    await ana.mouse.up();
+    const gain = Number(await ana.locator(knob("b3Gain")).getAttribute("aria-valuenow"));
+    const freq = Number(await ana.locator(knob("b3Freq")).getAttribute("aria-valuenow"));
+    expect(gain).toBeGreaterThan(3);
+    expect(freq).toBeGreaterThan(500);
+    for (const [key, v] of [
+      ["b3Gain", gain],
+      ["b3Freq", freq],
+    ] as const) {
+      expect(await msUntil(teacher, valueIs, [knob(key), String(v)])).toBeLessThan(1000);
+    }
+    expect(await teacher.getByTestId("eq-curve-mid").getAttribute("d")).not.toBe(curveBefore);
+    await ana.getByRole("button", { name: "Undo" }).click();
+    await msUntil(teacher, valueIs, [knob("b3Gain"), "0"]);
+    expect(await ana.locator(knob("b3Gain")).getAttribute("aria-valuenow")).toBe("0");
+    // The compressor's transfer curve follows its threshold, for everyone.
+    const compId = (await ben.getByTestId("module-compressor").getAttribute("data-module-id")) ?? "";
+    const curveD = "document.querySelector('[data-testid=compressor-curve-path]')?.getAttribute('d')";
+    const compCurve = await teacher.evaluate(curveD);
+    await ben.locator(`[data-testid="param-${compId}-thresholdDb"] [role=slider]`).focus();
+    await ben.keyboard.press("PageDown");
+    await msUntil(teacher, `(before) => ${curveD} !== before`, compCurve);
+    expect(await ana.locator(knob("b3Freq")).getAttribute("aria-valuenow")).toBe("500");
+    // The wheel over the node narrows the band (its Q); a double-click on it puts its gain back to 0 dB.
+    const centre = async () => {
+      const b = (await node.boundingBox())!;
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    };
+    let c = await centre();
+    await ana.mouse.move(c.x, c.y);
+    await ana.mouse.wheel(0, -100);
+    await msUntil(teacher, "([s]) => Number(document.querySelector(s)?.getAttribute('aria-valuenow')) > 1", [
+      knob("b3Q"),
+    ]);
+    await ana.mouse.down();
+    await ana.mouse.move(c.x, c.y - 20, { steps: 4 });
+    await ana.mouse.up();
+    const raised = await ana.locator(knob("b3Gain")).getAttribute("aria-valuenow");
+    expect(Number(raised)).toBeGreaterThan(2);
+    await msUntil(teacher, valueIs, [knob("b3Gain"), raised]);
+    c = await centre();
+    await ana.mouse.dblclick(c.x, c.y);
+    await msUntil(teacher, valueIs, [knob("b3Gain"), "0"]);
     await shot(ana, "11-desk-edited");
 
     // The teacher saves a version; the students see it in their lists.
     await teacher.getByTestId("version-label-input").fill("Lesson 1 — gentler limiter");
     await teacher.getByTestId("save-version").click();
     const row = (page: Page) => page.getByTestId("version-row").filter({ hasText: "Lesson 1 — gentler limiter" });
-    await row(teacher).waitFor();
+    await row(teacher)
+      .waitFor()
+      .catch(async (err) => {
+        const alerts = (await teacher.getByRole("alert").allTextContents()).join(" | ") || "none";
+        throw new Error(`the version was not saved (alerts on the page: ${alerts})\n${String(err)}\n${app.logs()}`);
+      });
     await row(ana).waitFor({ timeout: 10_000 });
     await row(ben).waitFor({ timeout: 10_000 });
 
@@ -146,12 +207,7 @@ describe.skipIf(!executablePath)("the live desk with three people (Chromium, pro
     // Ana renders the saved version.
     await row(ana).getByRole("button", { name: "Render…" }).click();
     await row(ana).getByTestId("render-version").click();
-    await ana.waitForFunction(
-      "document.querySelector('[data-testid=render-status]')?.textContent?.match(/Done|Failed/)",
-      undefined,
-      { timeout: 120_000, polling: 250 },
-    );
-    expect(await ana.getByTestId("render-status").first().textContent(), app.logs()).toBe("Done");
+    expect(await renderOutcome(ana, app), app.logs()).toBe("Done");
     await shot(ana, "13-desk-version-rendered");
 
     // The export is that version: its job points at the saved chain, with Ben's ceiling, at its target.
