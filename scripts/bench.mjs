@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [analyze|master|memory|workers|web|collab]`: Comaster against ffmpeg on the same generated files, in the
+// `pnpm bench [analyze|master|memory|workers|web|collab|preview]`: Comaster against ffmpeg on the same generated files, in the
 // same run. Prints figures and the targets beside them; asserts nothing (benchmarks are read by
 // people, not enforced by timed unit tests).
 import { spawnSync } from "node:child_process";
