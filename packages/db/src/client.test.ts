@@ -25,6 +25,23 @@ async function migratedFile(): Promise<TestDatabase> {
 const journalMode = async (db: Db) =>
   ((await db.$queryRawUnsafe("PRAGMA journal_mode")) as { journal_mode: string }[])[0]?.journal_mode;
 
+/**
+ * Another process (a thread here: SQLite's busy wait blocks the thread that waits) takes the file's
+ * lock (`BEGIN EXCLUSIVE` or `IMMEDIATE`) and holds it for `ms`; resolves once it holds it.
+ */
+async function holdLock(path: string, begin: "EXCLUSIVE" | "IMMEDIATE", ms: number): Promise<void> {
+  const holder = new Worker(
+    `const { parentPort, workerData } = require("node:worker_threads");
+     const db = new (require(workerData.driver))(workerData.path);
+     db.exec("BEGIN " + workerData.begin);
+     parentPort.postMessage("holding");
+     setTimeout(() => { db.exec("COMMIT"); db.close(); parentPort.postMessage("released"); }, workerData.ms);`,
+    { eval: true, workerData: { driver: require.resolve("libsql"), path, begin, ms } },
+  );
+  cleanups.push(() => holder.terminate());
+  await new Promise<void>((resolve) => holder.once("message", () => resolve()));
+}
+
 describe("createDb on SQLite", () => {
   it("waits for a process that holds the file instead of failing at start, then switches it to WAL", async () => {
     const tdb = await migratedFile();
@@ -32,18 +49,7 @@ describe("createDb on SQLite", () => {
     const probe = new Database(path);
     expect(probe.pragma("journal_mode")).toEqual([{ journal_mode: "delete" }]); // the switch is still to come
     probe.close();
-    // Another process (a thread here: SQLite's busy wait blocks the thread that waits) holds the
-    // file exclusively for 700 ms.
-    const holder = new Worker(
-      `const { parentPort, workerData } = require("node:worker_threads");
-       const db = new (require(workerData.driver))(workerData.path);
-       db.exec("BEGIN EXCLUSIVE");
-       parentPort.postMessage("holding");
-       setTimeout(() => { db.exec("COMMIT"); db.close(); parentPort.postMessage("released"); }, 700);`,
-      { eval: true, workerData: { driver: require.resolve("libsql"), path } },
-    );
-    cleanups.push(() => holder.terminate());
-    await new Promise<void>((resolve) => holder.once("message", () => resolve()));
+    await holdLock(path, "EXCLUSIVE", 700);
     const t0 = performance.now();
     const db = await createDb(tdb.url);
     cleanups.push(() => db.$disconnect());
@@ -75,16 +81,7 @@ describe("createDb on SQLite", () => {
     cleanups.push(() => db.$disconnect());
     for (let round = 0; round < 2; round++) {
       await db.$transaction([db.user.count(), db.project.count()]);
-      const holder = new Worker(
-        `const { parentPort, workerData } = require("node:worker_threads");
-         const db = new (require(workerData.driver))(workerData.path);
-         db.exec("BEGIN IMMEDIATE");
-         parentPort.postMessage("holding");
-         setTimeout(() => { db.exec("COMMIT"); db.close(); parentPort.postMessage("released"); }, 400);`,
-        { eval: true, workerData: { driver: require.resolve("libsql"), path } },
-      );
-      cleanups.push(() => holder.terminate());
-      await new Promise<void>((resolve) => holder.once("message", () => resolve()));
+      await holdLock(path, "IMMEDIATE", 400); // as the collaboration server appending
       const t0 = performance.now();
       await db.user.create({ data: { email: `u${round}@example.com`, username: `u${round}`, displayName: "U" } });
       expect(performance.now() - t0).toBeGreaterThan(250); // it waited for the holder
