@@ -26,8 +26,8 @@ const FREQUENCIES = curveFrequencies(160);
 const GRID_HZ = [50, 100, 200, 500, 1000, 2000, 5000, 10_000];
 const LABEL_HZ: Record<number, string> = { 100: "100", 1000: "1k", 10000: "10k" };
 const GRID_DB = [-12, -6, 6, 12];
-/** One colour per band, as on the band fieldsets' nodes. */
-const BAND_COLORS = ["#f472b6", "#fb923c", "#facc15", "#4ade80", "#38bdf8", "#a78bfa"];
+/** One colour per band: its node on the curve and the dot by its column's legend (ModuleCard). */
+export const EQ_BAND_COLORS = ["#f472b6", "#fb923c", "#facc15", "#4ade80", "#38bdf8", "#a78bfa"];
 const HAS_GAIN = new Set(["bell", "lowShelf", "highShelf"]);
 const DOUBLE_PRESS_MS = 400;
 
@@ -182,9 +182,9 @@ export function EqCurve(props: EqCurveProps) {
             >
               <circle
                 r={8}
-                fill={BAND_COLORS[b.n - 1]}
+                fill={EQ_BAND_COLORS[b.n - 1]}
                 fillOpacity={0.25}
-                stroke={BAND_COLORS[b.n - 1]}
+                stroke={EQ_BAND_COLORS[b.n - 1]}
                 strokeWidth={1.5}
               />
               <text textAnchor="middle" dy={3} fontSize={9} fill="#f4f4f5">

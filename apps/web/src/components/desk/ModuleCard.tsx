@@ -13,7 +13,7 @@ import { useId } from "react";
 import type { Peer } from "../../client/collab/useCollabRoom";
 import type { GainReductionReadings } from "../../preview/gainReductionReadings";
 import { CompressorCurve } from "./CompressorCurve";
-import { EqCurve } from "./EqCurve";
+import { EQ_BAND_COLORS, EqCurve } from "./EqCurve";
 import { GAIN_REDUCTION_TYPES, GainReductionMeter } from "./GainReductionMeter";
 import { ParamControl } from "./ParamControl";
 
@@ -77,11 +77,29 @@ export function ModuleCard(props: ModuleCardProps) {
   const params = module.params as Record<string, ParamValue>;
   const groups = groupParams(spec.params);
   const muted = module.bypass;
-  // Banded modules (EQ, multiband) get a wider card with one row per band.
-  const banded = groups.some((g) => g.band !== null);
-  const bandCols = Math.max(...groups.map((g) => (g.band === null ? 0 : g.specs.length)));
+  // Banded modules (EQ, multiband) get a wider card with one column per band.
+  const plain = groups.find((g) => g.band === null);
+  const bands = groups.filter((g) => g.band !== null);
+  const banded = bands.length > 0;
   const colorOf = (key: string) =>
     peers.find((p) => p.focus?.moduleId === module.id && p.focus.paramKey === key)?.user.color;
+
+  const control = (s: ParamSpec, band: number | null) => (
+    <ParamControl
+      key={s.key}
+      moduleId={module.id}
+      spec={s}
+      value={params[s.key]}
+      shortLabel={shortLabel(s, band)}
+      disabled={!canEdit}
+      muted={muted}
+      peerColor={colorOf(s.key)}
+      onChange={(v) => props.onParam(s.key, v)}
+      onGestureStart={props.onGestureStart}
+      onGestureEnd={props.onGestureEnd}
+      onFocus={() => props.onFocus(s.key)}
+    />
+  );
 
   return (
     <article
@@ -173,44 +191,39 @@ export function ModuleCard(props: ModuleCardProps) {
           />
         )}
         {module.type === "compressor" && <CompressorCurve params={params} />}
-        {groups.map((g) => {
-          const controls = (
-            <div
-              key="controls"
-              className="grid gap-x-2 gap-y-3"
-              style={{
-                gridTemplateColumns: `repeat(${g.band === null ? (banded ? Math.max(bandCols, 3) : 3) : bandCols}, minmax(0, 1fr))`,
-              }}
-            >
-              {g.specs.map((s) => (
-                <ParamControl
-                  key={s.key}
-                  moduleId={module.id}
-                  spec={s}
-                  value={params[s.key]}
-                  shortLabel={shortLabel(s, g.band)}
-                  disabled={!canEdit}
-                  muted={muted}
-                  peerColor={colorOf(s.key)}
-                  onChange={(v) => props.onParam(s.key, v)}
-                  onGestureStart={props.onGestureStart}
-                  onGestureEnd={props.onGestureEnd}
-                  onFocus={() => props.onFocus(s.key)}
-                />
-              ))}
-            </div>
-          );
-          return g.band === null ? (
-            <div key="main">{controls}</div>
-          ) : (
-            <fieldset key={g.band} className="rounded-lg border border-zinc-800 px-2 pt-1 pb-2">
-              <legend className="px-1 text-[11px] font-medium uppercase tracking-wide text-zinc-400">
-                Band {g.band}
-              </legend>
-              {controls}
-            </fieldset>
-          );
-        })}
+        {plain && (
+          <div
+            className="grid gap-x-2 gap-y-3"
+            style={{ gridTemplateColumns: `repeat(${banded ? Math.max(bands.length, 3) : 3}, minmax(0, 1fr))` }}
+          >
+            {plain.specs.map((s) => control(s, null))}
+          </div>
+        )}
+        {banded && (
+          // One column per band, its controls top to bottom, as on a console's channel strip: the six
+          // bands of the EQ side by side under their curve instead of six rows of knobs.
+          <div className="grid gap-1.5" style={{ gridTemplateColumns: `repeat(${bands.length}, minmax(0, 1fr))` }}>
+            {bands.map((g) => (
+              <fieldset
+                key={g.band}
+                data-testid={`band-${g.band}`}
+                className="min-w-0 space-y-2 rounded-lg border border-zinc-800 px-1 pt-0.5 pb-2"
+              >
+                <legend className="px-1 text-[11px] font-medium uppercase tracking-wide text-zinc-400">
+                  {module.type === "eq" && (
+                    <span
+                      aria-hidden="true"
+                      className="mr-1 inline-block h-2 w-2 rounded-full"
+                      style={{ backgroundColor: EQ_BAND_COLORS[(g.band ?? 1) - 1] }}
+                    />
+                  )}
+                  Band {g.band}
+                </legend>
+                {g.specs.map((s) => control(s, g.band))}
+              </fieldset>
+            ))}
+          </div>
+        )}
       </div>
     </article>
   );
