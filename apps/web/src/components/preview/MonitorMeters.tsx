@@ -12,6 +12,7 @@ import { MONITOR_PROCESSOR_NAME } from "../../preview/monitor/monitorMessages";
 import type { ListenAsMode, StreamingPlatform } from "../../preview/monitor/monitorStage";
 import type { MeterReading } from "../../preview/monitor/previewMeters";
 import type { MeterTap } from "./PreviewPanel";
+import { SpectrumView } from "./SpectrumView";
 
 const MONITOR_URL = "/worklets/monitor-worklet.js";
 
@@ -94,7 +95,6 @@ export function MonitorMeters({ tap, programmeLufs }: { tap: MeterTap; programme
     post({ type: "setProgrammeLoudness", lufs: programmeLufs });
   }, [mode, platform, programmeLufs]);
 
-  const spectrum = reading?.spectrumDb ?? [];
   return (
     <div className="space-y-3" data-testid="monitor">
       <dl className="grid grid-cols-2 gap-2 sm:grid-cols-4">
@@ -112,20 +112,7 @@ export function MonitorMeters({ tap, programmeLufs }: { tap: MeterTap; programme
           </div>
         ))}
       </dl>
-      <div
-        role="img"
-        aria-label="Spectrum of the master, 20 Hz to 20 kHz in one-third octaves"
-        className="flex h-16 items-end gap-px rounded-md bg-zinc-950/60 p-1"
-      >
-        {spectrum.map((db, i) => (
-          <span
-            // biome-ignore lint/suspicious/noArrayIndexKey: fixed bands, in order
-            key={i}
-            className="flex-1 rounded-sm bg-sky-400/70"
-            style={{ height: `${Math.max(2, Math.min(100, ((Number.isFinite(db) ? db : -90) + 90) * (100 / 90)))}%` }}
-          />
-        ))}
-      </div>
+      <SpectrumView spectrumDb={reading?.spectrumDb ?? null} />
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="text-zinc-300">
           Listen as

@@ -27,6 +27,8 @@ export interface MeterReading {
 
 /** Nominal one-third-octave centres (IEC 61260-1), 20 Hz … 20 kHz, as the analysis's spectrum. */
 export const SPECTRUM_CENTRES_HZ = THIRD_OCTAVE_CENTRES_HZ;
+/** Audio between two readings by default (20 readings a second). */
+export const METER_INTERVAL_SECONDS = 0.05;
 /** Samples in the spectrum's window (85 ms at 48 kHz; bins of 11.7 Hz, so the lowest bands are coarse). */
 export const SPECTRUM_SIZE = 4096;
 /** Time constant of the correlation meter's averages (the usual 300 ms integration). */
@@ -62,7 +64,7 @@ export class PreviewMeters {
   constructor(
     readonly sampleRate: number,
     readonly maxBlockFrames = 128,
-    intervalSeconds = 0.05,
+    intervalSeconds = METER_INTERVAL_SECONDS,
   ) {
     const spec = { sampleRate, channels: 2, maxBlockFrames };
     this.loudness.prepare(spec);
