@@ -6,9 +6,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./freePort.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WEB = join(ROOT, "apps/web");
@@ -85,14 +85,6 @@ export async function prepareDatabase(url, { users, projects }) {
   } finally {
     db.close();
   }
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Every child this module started, so `stopAll` can end them on any exit path. */

@@ -3,11 +3,11 @@
 // throwaway SQLite database and storage folder, for end-to-end tests in Chromium.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/lib/chromium.mjs";
+import { freePort } from "../../scripts/lib/freePort.mjs";
 import { servicesRequired } from "../../scripts/lib/tools.mjs";
 import { REPO } from "../support/cli";
 
@@ -22,16 +22,6 @@ export function findChromium(suite: string): string | null {
 }
 
 export { CHROMIUM_ARGS };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export interface RunningApp {
   readonly baseUrl: string;
