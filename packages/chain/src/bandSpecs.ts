@@ -20,7 +20,13 @@ interface EqBandDefaults {
 export function eqBandSpecs<const N extends number>(n: N, d: EqBandDefaults) {
   const band = `Band ${n}`;
   return [
-    enumParam(`b${n}Type` as const, `${band} type`, EQ_BAND_TYPES, d.type),
+    enumParam(`b${n}Type` as const, `${band} type`, EQ_BAND_TYPES, d.type, {
+      bell: "Bell",
+      lowShelf: "Low shelf",
+      highShelf: "High shelf",
+      highPass: "High-pass",
+      lowPass: "Low-pass",
+    }),
     numberParam(`b${n}Freq` as const, `${band} frequency`, "Hz", {
       min: 20,
       max: 20_000,
@@ -29,7 +35,11 @@ export function eqBandSpecs<const N extends number>(n: N, d: EqBandDefaults) {
     }),
     numberParam(`b${n}Gain` as const, `${band} gain`, "dB", { min: -18, max: 18, default: 0, step: 0.1 }),
     numberParam(`b${n}Q` as const, `${band} Q`, "", { min: 0.1, max: 10, default: d.q, scale: "log", step: 0.01 }),
-    enumParam(`b${n}Mode` as const, `${band} stereo mode`, EQ_BAND_MODES, "stereo"),
+    enumParam(`b${n}Mode` as const, `${band} stereo mode`, EQ_BAND_MODES, "stereo", {
+      stereo: "Stereo",
+      mid: "Mid",
+      side: "Side",
+    }),
     booleanParam(`b${n}On` as const, `${band} on`, true),
   ] as const;
 }

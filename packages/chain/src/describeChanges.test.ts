@@ -43,9 +43,11 @@ describe("describeChanges", () => {
     ]);
   });
 
-  it("writes units on both sides where the unit is part of the number, and choices as they are", () => {
+  it("writes units on both sides where the unit is part of the number, and choices by their labels", () => {
     expect(describeParamChange("compressor", "ratio", 2, 4)).toBe("2.0:1 \u2192 4.0:1");
-    expect(describeParamChange("saturation", "character", "tape", "tube")).toBe("tape \u2192 tube");
+    expect(describeParamChange("saturation", "character", "tape", "soft")).toBe("Tape \u2192 Soft clip");
+    expect(describeParamChange("eq", "b1Type", "lowShelf", "bell")).toBe("Low shelf \u2192 Bell");
+    expect(describeParamChange("multiband", "bands", "4", "3")).toBe("4 \u2192 3"); // no labels: as stored
     expect(describeParamChange("compressor", "attackMs", 30, 12.5)).toBe("30 \u2192 12.5 ms");
     expect(describeParamChange("trim", "gainDb", -0.04, 0)).toBe("0.0 \u2192 0.0 dB");
   });

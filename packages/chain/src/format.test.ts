@@ -20,7 +20,10 @@ describe("format", () => {
     expect(formatParamValue(paramSpec("limiter", "ceilingDbtp"), -0.3)).toBe("\u22120.3 dBTP");
     expect(formatParamValue(paramSpec("compressor", "ratio"), 4)).toBe("4:1");
     expect(formatParamValue(paramSpec("limiter", "truePeak"), false)).toBe("off");
-    expect(formatParamValue(paramSpec("output", "dither"), "tpdf")).toBe("tpdf");
+    expect(formatParamValue(paramSpec("output", "dither"), "tpdf")).toBe("TPDF");
+    expect(formatParamValue(paramSpec("output", "bitDepth"), "32f")).toBe("32-bit float");
+    expect(formatParamValue(paramSpec("output", "sampleRate"), "keep")).toBe("As the mix");
+    expect(formatParamValue(paramSpec("multiband", "bands"), "3")).toBe("3");
   });
 
   it("describes any value without throwing", () => {

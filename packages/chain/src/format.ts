@@ -24,11 +24,12 @@ export function withUnit(text: string, unit: Unit): string {
   }
 }
 
-/** A value as the UI shows it: `−1 dBTP`, `4:1`, `100 %`, `"tpdf"` → `tpdf`, `true` → `on`. */
+/** A value as the UI shows it: `−1 dBTP`, `4:1`, `100 %`, `"lowShelf"` → `Low shelf` (the option's label), `true` → `on`. */
 export function formatParamValue(spec: ParamSpec, value: number | string | boolean): string {
   if (typeof value === "number")
     return spec.kind === "number" ? withUnit(formatNumber(value), spec.unit) : formatNumber(value);
   if (typeof value === "boolean") return value ? "on" : "off";
+  if (spec.kind === "enum") return (spec.optionLabels as Record<string, string> | undefined)?.[value] ?? value;
   return value;
 }
 

@@ -77,10 +77,14 @@ export const MODULE_SPECS = {
   ),
   saturation: defineModule("saturation", "Saturation", "Harmonic saturation (tape, tube or soft clip), oversampled.", [
     numberParam("driveDb", "Drive", "dB", { min: 0, max: 24, default: 3, step: 0.1 }),
-    enumParam("character", "Character", ["tape", "tube", "soft"], "tape"),
+    enumParam("character", "Character", ["tape", "tube", "soft"], "tape", {
+      tape: "Tape",
+      tube: "Tube",
+      soft: "Soft clip",
+    }),
     pct("mixPct", "Mix", 100),
     numberParam("outputDb", "Output", "dB", { min: -24, max: 12, default: 0, step: 0.1 }),
-    enumParam("oversample", "Oversampling", ["2", "4", "8"], "4"),
+    enumParam("oversample", "Oversampling", ["2", "4", "8"], "4", { 2: "2\u00d7", 4: "4\u00d7", 8: "8\u00d7" }),
   ]),
   imager: defineModule("imager", "Stereo imager", "Three-band mid/side width, with mono below a frequency.", [
     pct("widthPct", "Width", 100, 200),
@@ -99,7 +103,7 @@ export const MODULE_SPECS = {
       numberParam("freqHz", "Frequency", "Hz", { min: 2000, max: 12_000, default: 6500, scale: "log" }),
       numberParam("thresholdDb", "Threshold", "dB", { min: -60, max: 0, default: -30, step: 0.1 }),
       numberParam("rangeDb", "Range", "dB", { min: 0, max: 24, default: 6, step: 0.1 }),
-      enumParam("mode", "Mode", ["split", "wide"], "split"),
+      enumParam("mode", "Mode", ["split", "wide"], "split", { split: "Split band", wide: "Wide" }),
     ],
   ),
   reverb: defineModule("reverb", "Reverb", "Subtle mastering reverb to glue or add space; keep the mix small.", [
@@ -131,12 +135,31 @@ export const MODULE_SPECS = {
   fade: defineModule("fade", "Fades", "Fade-in at the start and fade-out at the end of the programme.", [
     numberParam("inS", "Fade in", "s", { min: 0, max: 30, default: 0, step: 0.1 }),
     numberParam("outS", "Fade out", "s", { min: 0, max: 30, default: 0, step: 0.1 }),
-    enumParam("curve", "Curve", ["linear", "exponential", "logarithmic", "sCurve"], "sCurve"),
+    enumParam("curve", "Curve", ["linear", "exponential", "logarithmic", "sCurve"], "sCurve", {
+      linear: "Linear",
+      exponential: "Exponential",
+      logarithmic: "Logarithmic",
+      sCurve: "S-curve",
+    }),
   ]),
   output: defineModule("output", "Output format", "Sample rate, bit depth and dither of the exported file.", [
-    enumParam("sampleRate", "Sample rate", ["keep", "44100", "48000", "88200", "96000"], "keep"),
-    enumParam("bitDepth", "Bit depth", ["16", "24", "32f"], "24"),
-    enumParam("dither", "Dither", ["none", "tpdf", "tpdfShaped"], "tpdf"),
+    enumParam("sampleRate", "Sample rate", ["keep", "44100", "48000", "88200", "96000"], "keep", {
+      keep: "As the mix",
+      44100: "44.1 kHz",
+      48000: "48 kHz",
+      88200: "88.2 kHz",
+      96000: "96 kHz",
+    }),
+    enumParam("bitDepth", "Bit depth", ["16", "24", "32f"], "24", {
+      16: "16-bit",
+      24: "24-bit",
+      "32f": "32-bit float",
+    }),
+    enumParam("dither", "Dither", ["none", "tpdf", "tpdfShaped"], "tpdf", {
+      none: "None",
+      tpdf: "TPDF",
+      tpdfShaped: "TPDF, noise-shaped",
+    }),
   ]),
 } as const;
 

@@ -32,6 +32,8 @@ export interface EnumParamSpec<K extends string = string, O extends readonly str
   readonly label: string;
   readonly options: O;
   readonly default: O[number];
+  /** How the UI names each option ("lowShelf" → "Low shelf"); an option without one shows as it is stored. */
+  readonly optionLabels?: Readonly<Partial<Record<O[number], string>>>;
 }
 
 /** An on/off switch. */
@@ -90,8 +92,11 @@ export function enumParam<const K extends string, const O extends readonly [stri
   label: string,
   options: O,
   def: O[number],
+  optionLabels?: Readonly<Partial<Record<O[number], string>>>,
 ): EnumParamSpec<K, O> {
-  return { kind: "enum", key, label, options, default: def };
+  return optionLabels === undefined
+    ? { kind: "enum", key, label, options, default: def }
+    : { kind: "enum", key, label, options, default: def, optionLabels };
 }
 
 /** Declares an on/off parameter. */
