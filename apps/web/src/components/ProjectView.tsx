@@ -75,7 +75,11 @@ export function ProjectView({ projectId }: { projectId: string }) {
         </p>
         <h1 className="text-2xl font-semibold">{p.name}</h1>
       </div>
-      <Desk room={room} gainReduction={preview.engine?.gainReduction ?? null} />
+      <Desk
+        room={room}
+        gainReduction={preview.engine?.gainReduction ?? null}
+        sampleRate={previewAsset?.sampleRate ?? null}
+      />
       <PreviewPanel
         projectId={projectId}
         asset={previewAsset}

@@ -52,10 +52,13 @@ function isTextEntry(target: EventTarget | null): boolean {
 export function Desk({
   room,
   gainReduction = null,
+  sampleRate = null,
 }: {
   room: CollabRoom;
   /** The preview's gain reduction readings, shown on the dynamics modules while it plays. */
   gainReduction?: GainReductionReadings | null;
+  /** The mix's sample rate (the rate its render runs at): the EQ curve is drawn at it. */
+  sampleRate?: number | null;
 }) {
   const { doc, origin, chain, canEdit } = room;
   const [error, setError] = useState<string | null>(null);
@@ -279,6 +282,7 @@ export function Desk({
                     canEdit={canEdit}
                     peers={room.peers.filter((p) => !p.self && p.focus?.moduleId === m.id)}
                     gainReduction={gainReduction}
+                    sampleRate={sampleRate}
                     onBypass={(b) => edit(() => setBypass(doc, m.id, b, origin))}
                     onMove={(to) => edit(() => moveModule(doc, m.id, to, origin))}
                     onRemove={() => edit(() => removeModule(doc, m.id, origin))}

@@ -12,10 +12,10 @@ import { type EqParams, eqCurveBands, eqResponseDb } from "@comaster/dsp";
 import { type PointerEvent, useEffect, useMemo, useRef } from "react";
 import {
   CURVE_HEIGHT,
-  CURVE_SAMPLE_RATE,
   CURVE_WIDTH,
   curveFrequencies,
   curvePath,
+  curveSampleRate,
   dbToY,
   dragNode,
   freqToX,
@@ -33,6 +33,8 @@ const DOUBLE_PRESS_MS = 400;
 
 export interface EqCurveProps {
   params: Readonly<Record<string, ParamValue>>;
+  /** The mix's sample rate, which its render runs at (see `curveSampleRate`); null: no mix yet. */
+  sampleRate: number | null;
   canEdit: boolean;
   /** Writes a parameter; returns why it was refused, or null. */
   onParam(key: string, value: ParamValue): string | null;
@@ -43,8 +45,9 @@ export interface EqCurveProps {
 
 export function EqCurve(props: EqCurveProps) {
   const { params, canEdit } = props;
+  const rate = curveSampleRate(props.sampleRate);
   const bands = useMemo(() => eqCurveBands(params as unknown as EqParams), [params]);
-  const response = useMemo(() => eqResponseDb(bands, CURVE_SAMPLE_RATE, FREQUENCIES), [bands]);
+  const response = useMemo(() => eqResponseDb(bands, rate, FREQUENCIES), [bands, rate]);
   const split = response.mid.some((db, i) => Math.abs(db - response.side[i]!) > 0.01);
   const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<{ band: number; pointerId: number; x0: number; y0: number; px: number; py: number } | null>(null);

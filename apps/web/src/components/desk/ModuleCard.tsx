@@ -26,6 +26,8 @@ export interface ModuleCardProps {
   peers: readonly Peer[];
   /** The preview's gain reduction readings (null: no preview running). */
   gainReduction?: GainReductionReadings | null;
+  /** The mix's sample rate, for the EQ curve (null: none yet, drawn at 48 kHz). */
+  sampleRate?: number | null;
   onBypass(bypass: boolean): void;
   onMove(to: number): void;
   onRemove(): void;
@@ -183,6 +185,7 @@ export function ModuleCard(props: ModuleCardProps) {
         {module.type === "eq" && (
           <EqCurve
             params={params}
+            sampleRate={props.sampleRate ?? null}
             canEdit={canEdit}
             onParam={props.onParam}
             onGestureStart={props.onGestureStart}

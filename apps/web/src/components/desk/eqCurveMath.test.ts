@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   CURVE_HEIGHT,
+  CURVE_SAMPLE_RATE,
   CURVE_WIDTH,
   curveFrequencies,
   curvePath,
+  curveSampleRate,
   dbToY,
   dragNode,
   freqToX,
@@ -64,5 +66,13 @@ describe("EQ curve geometry", () => {
     expect(Math.abs(wheelQ(1, -100, true) - 1)).toBeLessThan(Math.abs(up - 1));
     expect(wheelQ(10, -100, false)).toBe(10);
     expect(wheelQ(0.1, 100, false)).toBe(0.1);
+  });
+
+  it("draws at the mix's rate when it reaches 20 kHz, else at the default rate", () => {
+    expect(curveSampleRate(44_100)).toBe(44_100);
+    expect(curveSampleRate(96_000)).toBe(96_000);
+    expect(curveSampleRate(32_000)).toBe(CURVE_SAMPLE_RATE); // no 20 kHz to draw
+    expect(curveSampleRate(null)).toBe(CURVE_SAMPLE_RATE);
+    expect(curveSampleRate(Number.NaN)).toBe(CURVE_SAMPLE_RATE);
   });
 });

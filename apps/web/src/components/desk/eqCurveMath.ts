@@ -12,8 +12,16 @@ export const MIN_HZ = 20;
 export const MAX_HZ = 20_000;
 /** The dB the axis spans each way: the bands' gain range. */
 export const RANGE_DB = 18;
-/** The sample rate the curve is drawn at (the render's own rate changes it only near 20 kHz). */
+/** The sample rate the curve is drawn at while no mix is there (the mix's rate changes it only near 20 kHz). */
 export const CURVE_SAMPLE_RATE = 48_000;
+
+/**
+ * The rate to draw the curve at: the mix's (its render runs at it, and near 20 kHz a band's response
+ * depends on it), unless it has no 20 kHz to draw (under 40 kHz, or no mix yet): then CURVE_SAMPLE_RATE.
+ */
+export function curveSampleRate(mixRate: number | null): number {
+  return mixRate !== null && Number.isFinite(mixRate) && mixRate >= 2 * MAX_HZ ? mixRate : CURVE_SAMPLE_RATE;
+}
 
 const FREQ = paramSpec("eq", "b1Freq") as NumberParamSpec;
 const GAIN = paramSpec("eq", "b1Gain") as NumberParamSpec;
