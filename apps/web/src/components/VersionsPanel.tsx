@@ -153,8 +153,12 @@ export function VersionsPanel({
                   checked={compare.includes(v.id)}
                   onChange={() => toggleCompare(v.id)}
                 />
-                <div className="min-w-0 flex-1">
-                  <p className="truncate font-medium text-zinc-100">{v.label}</p>
+                {/* At least 12rem for the label: in the page's narrow column the buttons go under it
+                    rather than squeeze it to "Lesson 1 — ge…". */}
+                <div className="min-w-[12rem] flex-1">
+                  <p className="truncate font-medium text-zinc-100" title={v.label}>
+                    {v.label}
+                  </p>
                   <p className="text-xs text-zinc-400">
                     {v.authorName} ·{" "}
                     <time dateTime={String(v.createdAt)}>{relativeTime(new Date(v.createdAt), now)}</time>

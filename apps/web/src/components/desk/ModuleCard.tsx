@@ -108,7 +108,7 @@ export function ModuleCard(props: ModuleCardProps) {
       data-testid={`module-${module.type}`}
       data-module-id={module.id}
       data-bypassed={module.bypass || undefined}
-      className={`${banded ? "w-[34rem]" : "w-72"} shrink-0 rounded-xl border bg-zinc-900 ${module.bypass ? "border-zinc-800 border-dashed" : "border-zinc-700"}`}
+      className={`${banded ? "w-[40rem]" : "w-72"} shrink-0 rounded-xl border bg-zinc-900 ${module.bypass ? "border-zinc-800 border-dashed" : "border-zinc-700"}`}
     >
       <header className="flex items-center gap-1 border-b border-zinc-800 px-3 py-2">
         <h3
