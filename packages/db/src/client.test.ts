@@ -1,4 +1,5 @@
 /** Opening SQLite while other processes open or hold the same file (web, collaboration server and workers start together). */
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type LibsqlDatabase from "libsql";
@@ -87,6 +88,45 @@ describe("createDb on SQLite", () => {
       expect(performance.now() - t0).toBeGreaterThan(250); // it waited for the holder
     }
     expect(await db.user.count()).toBe(2);
+  });
+
+  it("closes what each transaction opened: the process's file descriptors stay flat", async () => {
+    // libsql's client handed its connection to each transaction and never closed it: two
+    // descriptors per transaction (the file and its WAL), until a busy web process ran out.
+    const tdb = await migratedFile();
+    const db = await createDb(tdb.url);
+    cleanups.push(() => db.$disconnect());
+    const descriptors = () => readdirSync("/proc/self/fd").length;
+    await db.$transaction([db.user.count(), db.project.count()]);
+    const before = descriptors();
+    for (let i = 0; i < 300; i++) {
+      await db.$transaction([db.user.count(), db.project.count()]);
+      await db.$transaction(async (tx) => tx.user.count());
+    }
+    expect(descriptors() - before).toBeLessThan(10); // the old adapter: +1200
+  });
+
+  it("a failed or refused transaction leaves nothing behind and the next queries run outside it", async () => {
+    const tdb = await migratedFile();
+    const db = await createDb(tdb.url);
+    cleanups.push(() => db.$disconnect());
+    const user = (n: string) => ({ data: { email: `${n}@example.com`, username: n, displayName: n } });
+    await db.user.create(user("first"));
+    // An interactive transaction that throws after a write: rolled back.
+    await expect(
+      db.$transaction(async (tx) => {
+        await tx.user.create(user("inside"));
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    // A batch whose second write violates a unique key: the first write is rolled back too.
+    await expect(db.$transaction([db.user.create(user("batch")), db.user.create(user("first"))])).rejects.toThrow();
+    expect((await db.user.findMany({ orderBy: { username: "asc" } })).map((u) => u.username)).toEqual(["first"]);
+    // Not inside a transaction any more: a write outside commits at once, visible to another connection.
+    await db.user.create(user("after"));
+    const other = new Database(sqlitePathFromUrl(tdb.url));
+    cleanups.push(() => other.close());
+    expect((other.prepare("SELECT count(*) AS n FROM User").get() as { n: number }).n).toBe(2);
   });
 
   it("tells SQLite's busy error apart from others, through the causes Prisma wraps it in", () => {
