@@ -1,11 +1,10 @@
-import { type Chain, MODULE_SPECS } from "@comaster/chain";
+import { MODULE_SPECS } from "@comaster/chain";
 import type { Db } from "@comaster/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { presenceColor } from "../../../collab/presence";
-import { storedChain } from "../../versions/liveChain";
 import { authedProcedure, requireVersion, router } from "../init";
-import { chainError } from "./versions";
+import { versionChain } from "./versions";
 
 const id = z.string().min(1).max(64);
 const text = z
@@ -24,14 +23,6 @@ async function requireComment(db: Db, userId: string, commentId: string) {
   });
   const full = await db.comment.findUniqueOrThrow({ where: { id: commentId } });
   return { comment: full, membership };
-}
-
-function chainOf(version: { label: string; chainJson: string }): Chain {
-  try {
-    return storedChain(version);
-  } catch (err) {
-    chainError(err);
-  }
 }
 
 type Row = {
@@ -56,7 +47,7 @@ export const commentsRouter = router({
   list: authedProcedure.input(z.object({ versionId: id })).query(async ({ ctx, input }) => {
     const { db } = ctx.services;
     const { version, membership } = await requireVersion(db, ctx.user.id, input.versionId);
-    const labels = new Map(chainOf(version).modules.map((m) => [m.id, MODULE_SPECS[m.type].label]));
+    const labels = new Map(versionChain(version).modules.map((m) => [m.id, MODULE_SPECS[m.type].label]));
     const rows: Row[] = await db.comment.findMany({
       where: { versionId: version.id },
       include: { author: { select: { displayName: true } } },
@@ -101,7 +92,7 @@ export const commentsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { db } = ctx.services;
       const { version } = await requireVersion(db, ctx.user.id, input.versionId);
-      if (input.moduleId !== undefined && !chainOf(version).modules.some((m) => m.id === input.moduleId)) {
+      if (input.moduleId !== undefined && !versionChain(version).modules.some((m) => m.id === input.moduleId)) {
         throw new TRPCError({
           code: "BAD_REQUEST",
           message: `The chain of version "${version.label}" has no module "${input.moduleId}"; pick one of its modules.`,

@@ -1,4 +1,4 @@
-import { describeChanges } from "@comaster/chain";
+import { type Chain, describeChanges } from "@comaster/chain";
 import type { Db } from "@comaster/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -19,15 +19,20 @@ export function chainError(err: unknown): never {
   throw err;
 }
 
+/** The chain of a saved version, or the tRPC error the page shows for a damaged one. */
+export function versionChain(version: { label: string; chainJson: string }): Chain {
+  try {
+    return storedChain(version);
+  } catch (err) {
+    chainError(err);
+  }
+}
+
 /** A saved version of this project and its chain; NOT_FOUND for a version of another project. */
 export async function projectVersionChain(db: Db, projectId: string, versionId: string) {
   const version = await db.version.findFirst({ where: { id: versionId, projectId } });
   if (!version) throw new TRPCError({ code: "NOT_FOUND", message: "That version is not in this project." });
-  try {
-    return { version, chain: storedChain(version) };
-  } catch (err) {
-    chainError(err);
-  }
+  return { version, chain: versionChain(version) };
 }
 
 export const versionsRouter = router({
@@ -52,12 +57,7 @@ export const versionsRouter = router({
   /** One version with its chain (for restoring it or reading its modules). */
   get: authedProcedure.input(z.object({ versionId: id })).query(async ({ ctx, input }) => {
     const { version } = await requireVersion(ctx.services.db, ctx.user.id, input.versionId);
-    let chain: ReturnType<typeof storedChain>;
-    try {
-      chain = storedChain(version);
-    } catch (err) {
-      chainError(err);
-    }
+    const chain = versionChain(version);
     return { id: version.id, projectId: version.projectId, label: version.label, createdAt: version.createdAt, chain };
   }),
 
@@ -106,10 +106,6 @@ export const versionsRouter = router({
     if (from.version.projectId !== to.version.projectId) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "Compare two versions of the same project." });
     }
-    try {
-      return describeChanges(storedChain(from.version), storedChain(to.version));
-    } catch (err) {
-      chainError(err);
-    }
+    return describeChanges(versionChain(from.version), versionChain(to.version));
   }),
 });
