@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyzeWithCli, cliMessage, createCliAnalyzer, resolveCliPath } from "./analyzeWithCli";
+import { cliMessage } from "../cli/spawnCli";
+import { analyzeWithCli, createCliAnalyzer, resolveCliPath } from "./analyzeWithCli";
 import { wavBytes } from "./testUploads";
 
 let dir: string;

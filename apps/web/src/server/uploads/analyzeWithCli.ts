@@ -96,5 +96,3 @@ function settleJson(text: string): UploadAnalysis {
   if (parsed.success) return parsed.data;
   throw new UploadError("ANALYSIS_FAILED", "The analysis result is missing figures.", { cause: parsed.error });
 }
-
-export { cliMessage };
