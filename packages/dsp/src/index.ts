@@ -53,6 +53,7 @@ export { Saturation, type SaturationParams } from "./processors/effects/saturati
 export { type EqCurveBand, type EqParams, EqProcessor, eqCurveBands } from "./processors/filters/eq";
 // The EQ curve on the desk: the response of the sections the processor runs.
 export { eqResponseDb } from "./processors/filters/eqResponse";
+export { bandUsesGain } from "./processors/filters/eqSection";
 export { type FadeParams, FadeProcessor, fadeGain } from "./processors/filters/fade";
 export { type HighpassParams, HighpassProcessor } from "./processors/filters/highpass";
 export { type ImagerParams, ImagerProcessor } from "./processors/filters/imager";

@@ -8,7 +8,7 @@
  * below stay the keyboard's and screen reader's way to the same parameters.
  */
 import type { ParamValue } from "@comaster/chain";
-import { type EqParams, eqCurveBands, eqResponseDb } from "@comaster/dsp";
+import { bandUsesGain, type EqParams, eqCurveBands, eqResponseDb } from "@comaster/dsp";
 import { type PointerEvent, useEffect, useMemo, useRef } from "react";
 import {
   CURVE_HEIGHT,
@@ -28,7 +28,6 @@ const LABEL_HZ: Record<number, string> = { 100: "100", 1000: "1k", 10000: "10k" 
 const GRID_DB = [-12, -6, 6, 12];
 /** One colour per band: its node on the curve and the dot by its column's legend (ModuleCard). */
 export const EQ_BAND_COLORS = ["#f472b6", "#fb923c", "#facc15", "#4ade80", "#38bdf8", "#a78bfa"];
-const HAS_GAIN = new Set(["bell", "lowShelf", "highShelf"]);
 const DOUBLE_PRESS_MS = 400;
 
 export interface EqCurveProps {
@@ -66,18 +65,17 @@ export function EqCurve(props: EqCurveProps) {
   const start = (e: PointerEvent, n: number) => {
     if (!canEdit || e.button !== 0) return;
     e.preventDefault();
+    const b = bands[n - 1]!;
     const last = lastPress.current;
     lastPress.current = { band: n, at: e.timeStamp };
     if (last && last.band === n && e.timeStamp - last.at < DOUBLE_PRESS_MS) {
       lastPress.current = null;
-      const b = bands[n - 1]!;
-      if (HAS_GAIN.has(b.type) && b.gainDb !== 0) props.onParam(`b${n}Gain`, 0);
+      if (bandUsesGain(b.type) && b.gainDb !== 0) props.onParam(`b${n}Gain`, 0);
       return;
     }
     svg.current?.setPointerCapture(e.pointerId);
-    const b = bands[n - 1]!;
     const p = pointer(e);
-    const y0 = dbToY(HAS_GAIN.has(b.type) ? b.gainDb : 0);
+    const y0 = dbToY(bandUsesGain(b.type) ? b.gainDb : 0);
     drag.current = { band: n, pointerId: e.pointerId, x0: freqToX(b.freq), y0, px: p.x, py: p.y };
     props.onGestureStart();
     props.onFocus(`b${n}Freq`);
@@ -89,7 +87,7 @@ export function EqCurve(props: EqCurveProps) {
     const p = pointer(e);
     const { freq, gainDb } = dragNode(d.x0, d.y0, p.x - d.px, p.y - d.py, e.shiftKey);
     if (freq !== band.freq) props.onParam(`b${d.band}Freq`, freq);
-    if (HAS_GAIN.has(band.type) && gainDb !== band.gainDb) props.onParam(`b${d.band}Gain`, gainDb);
+    if (bandUsesGain(band.type) && gainDb !== band.gainDb) props.onParam(`b${d.band}Gain`, gainDb);
   };
   const end = (e: PointerEvent) => {
     const d = drag.current;
@@ -115,7 +113,7 @@ export function EqCurve(props: EqCurveProps) {
 
   const summary = bands
     .map((b, i) =>
-      b.on ? `band ${i + 1} ${b.type} ${Math.round(b.freq)} Hz${HAS_GAIN.has(b.type) ? ` ${b.gainDb} dB` : ""}` : null,
+      b.on ? `band ${i + 1} ${b.type} ${Math.round(b.freq)} Hz${bandUsesGain(b.type) ? ` ${b.gainDb} dB` : ""}` : null,
     )
     .filter(Boolean)
     .join(", ");
@@ -179,7 +177,7 @@ export function EqCurve(props: EqCurveProps) {
               key={`band-${b.n}`}
               data-testid={`eq-node-${b.n}`}
               data-band={b.n}
-              transform={`translate(${freqToX(b.freq)},${dbToY(HAS_GAIN.has(b.type) ? b.gainDb : 0)})`}
+              transform={`translate(${freqToX(b.freq)},${dbToY(bandUsesGain(b.type) ? b.gainDb : 0)})`}
               className={canEdit ? "cursor-grab" : undefined}
               onPointerDown={(e) => start(e, b.n)}
             >

@@ -83,9 +83,14 @@ export function analogEqMagnitude(type: EqBandType, frequency: number, f0: numbe
   return Math.sqrt(analogPower(type, frequency / f0, 10 ** (gainDb / 40), q));
 }
 
+/** Whether a band's gain shapes it: bells and shelves; the pass filters ignore it. */
+export function bandUsesGain(type: EqBandType): boolean {
+  return type === "bell" || type === "lowShelf" || type === "highShelf";
+}
+
 /** Whether a band of this type and gain is the identity (0 dB bell or shelf). */
 export function isIdentityBand(type: EqBandType, gainDb: number): boolean {
-  return gainDb === 0 && (type === "bell" || type === "lowShelf" || type === "highShelf");
+  return gainDb === 0 && bandUsesGain(type);
 }
 
 /**
