@@ -253,10 +253,7 @@ describe("RenderWorker", () => {
   it("gives up a render that stops making progress (its heartbeats would hold the lease for ever): failed, retried, done; the hung attempt stops if it wakes", async () => {
     const { clock, queue, events, worker, stop } = setup();
     const fake = fakeDeps(clock, { steps: 4, stepMs: 100 });
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+    const { closed: woken, open: wake } = gate();
     let late: unknown = "not called";
     let calls = 0;
     const deps: RenderDeps = {
@@ -299,10 +296,7 @@ describe("RenderWorker", () => {
   it("a render that hangs after its last progress report and wakes after the retry stores nothing", async () => {
     const { clock, queue, events, worker, stop } = setup();
     const fake = fakeDeps(clock, { steps: 2, stepMs: 100 });
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+    const { closed: woken, open: wake } = gate();
     let calls = 0;
     const deps: RenderDeps = {
       ...fake.deps,
@@ -342,3 +336,12 @@ describe("RenderWorker", () => {
     );
   });
 });
+
+/** A promise that stays pending until `open` is called: a hang that can end. */
+function gate(): { closed: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { closed, open };
+}
