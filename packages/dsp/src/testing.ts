@@ -10,6 +10,7 @@ export {
   type ClickMeasure,
   type ClickProgrammeOptions,
   clickProgramme,
+  hardSwitch,
   measureClick,
   residualPeak,
 } from "./chain/clickDetector";

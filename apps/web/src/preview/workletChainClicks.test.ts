@@ -6,7 +6,7 @@
 // something; a change at an odd frame gives the same samples whatever the block size; and a change
 // before the first frame, or after `reset`, applies at once (a static render stays the export's).
 import { type FadeParams, GLIDE_SECONDS, type ModulePlan } from "@comaster/dsp";
-import { CLICK_THRESHOLD, clickProgramme, measureClick, testDefaults } from "@comaster/dsp/testing";
+import { CLICK_THRESHOLD, clickProgramme, hardSwitch, measureClick, testDefaults } from "@comaster/dsp/testing";
 import { describe, expect, it } from "vitest";
 import { WorkletChain } from "./workletChain";
 
@@ -169,12 +169,7 @@ describe("WorkletChain: live changes do not click", () => {
     const { input, span } = setup(change);
     const before = renderLive(chainOf(change.from), input, BLOCK, []);
     const after = renderLive(chainOf(change.to), input, BLOCK, []);
-    const hard = before.map((c, ch) => {
-      const y = c.slice();
-      y.set(after[ch]!.subarray(CHANGE), CHANGE);
-      return y;
-    });
-    expect(measureClick(hard, CHANGE, span).score).toBeGreaterThan(CLICK_THRESHOLD);
+    expect(measureClick(hardSwitch(before, after, CHANGE), CHANGE, span).score).toBeGreaterThan(CLICK_THRESHOLD);
   });
 });
 

@@ -9,7 +9,14 @@
 import { describe, expect, it } from "vitest";
 import { GLIDE_SECONDS } from "../processors/paramRamp";
 import { ChainRenderer } from "./chainRenderer";
-import { CLICK_GUARD_FRAMES, CLICK_THRESHOLD, clickProgramme, measureClick, residualPeak } from "./clickDetector";
+import {
+  CLICK_GUARD_FRAMES,
+  CLICK_THRESHOLD,
+  clickProgramme,
+  hardSwitch,
+  measureClick,
+  residualPeak,
+} from "./clickDetector";
 import type { ModulePlan, ParamValue } from "./modulePlan";
 import { PROCESSOR_TYPES } from "./processorRegistry";
 import { type Action, audibleContext, renderWithActions } from "./testSupport";
@@ -97,12 +104,7 @@ describe.each(TYPES)("bypass toggles of %s do not click", (type) => {
     // The two steady renders spliced at the toggle: a switch with warm processors, no crossfade.
     const { span, steady } = render(type, bypass, [CHANGE]);
     const [before, after] = bypass ? [steady[1], steady[0]] : steady;
-    const hard = before.map((c, ch) => {
-      const y = c.slice();
-      y.set(after[ch]!.subarray(CHANGE), CHANGE);
-      return y;
-    });
-    expect(measureClick(hard, CHANGE, span).score).toBeGreaterThan(CLICK_THRESHOLD);
+    expect(measureClick(hardSwitch(before, after, CHANGE), CHANGE, span).score).toBeGreaterThan(CLICK_THRESHOLD);
   });
 });
 

@@ -55,6 +55,22 @@ export function measureClick(x: readonly ArrayLike<number>[], changeFrame: numbe
   return { score: change / Math.max(before, after, 1e-12), change, before, after };
 }
 
+/**
+ * `before` up to frame `at`, `after` from it: the same change as a hard switch, with nothing
+ * smoothed — the reference that shows a change is audible (it must click).
+ */
+export function hardSwitch(
+  before: readonly Float32Array[],
+  after: readonly Float32Array[],
+  at: number,
+): Float32Array[] {
+  return before.map((c, ch) => {
+    const y = c.slice();
+    y.set(after[ch]!.subarray(at), at);
+    return y;
+  });
+}
+
 export interface ClickProgrammeOptions {
   sampleRate: number;
   frames: number;
