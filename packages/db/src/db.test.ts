@@ -102,9 +102,7 @@ describe.each(providers)("$provider", ({ provider, fresh, skip }) => {
   it.skipIf(skip)(
     "a loudness gain is stored once per asset and chain; a second save returns the first row",
     async () => {
-      const cls = await createClass(db, "class", (await user()).id);
-      const project = await createProject(db, cls.id, "song");
-      const asset = await db.asset.create({ data: { ...assetData(unique("asset")), projectId: project.id } });
+      const { project, asset } = await projectWithAsset(db, await user());
       expect(await findLoudnessGain(db, asset.id, "k1")).toBeNull();
       const row = {
         assetId: asset.id,
@@ -129,9 +127,7 @@ describe.each(providers)("$provider", ({ provider, fresh, skip }) => {
   it.skipIf(skip)(
     "a measurement claim: one holder at a time, renewed by its holder, taken over once expired, released",
     async () => {
-      const cls = await createClass(db, "class", (await user()).id);
-      const project = await createProject(db, cls.id, "song");
-      const asset = await db.asset.create({ data: { ...assetData(unique("asset")), projectId: project.id } });
+      const { project, asset } = await projectWithAsset(db, await user());
       const a = { assetId: asset.id, chainKey: "k1", owner: "web-a" };
       const b = { ...a, owner: "web-b" };
       const t0 = new Date(Date.UTC(2026, 0, 1));
@@ -199,11 +195,17 @@ function assetData(storageKey: string) {
   };
 }
 
-/** A class with a project holding one of every row type down to an export. */
-async function projectWithExport(db: Db, author: { id: string }, assetKey = unique("asset")) {
+/** A class of `author`'s with a project holding one mix. */
+async function projectWithAsset(db: Db, author: { id: string }, assetKey = unique("asset")) {
   const cls = await createClass(db, "class", author.id);
   const project = await createProject(db, cls.id, "song");
   const asset = await db.asset.create({ data: { ...assetData(assetKey), projectId: project.id } });
+  return { cls, project, asset };
+}
+
+/** A class with a project holding one of every row type down to an export. */
+async function projectWithExport(db: Db, author: { id: string }, assetKey = unique("asset")) {
+  const { cls, project, asset } = await projectWithAsset(db, author, assetKey);
   await db.chainDoc.create({ data: { projectId: project.id, yjsState: new Uint8Array([1, 2, 3]) } });
   const v1 = await db.version.create({
     data: { projectId: project.id, chainJson: "[]", label: "v1", authorId: author.id },
