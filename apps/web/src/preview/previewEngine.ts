@@ -103,6 +103,9 @@ export interface PreviewSnapshot {
   readonly error: string | null;
 }
 
+/** A path's loudness figures in the snapshot (chain A's) and in `VersionB`. */
+type LoudnessFields = Pick<PreviewSnapshot, "loudnessGainDb" | "bypassGainDb" | "loudnessSource">;
+
 /** Time constant of every crossfade (A/B, bypass), seconds: 99 % there in ~25 ms. */
 const XFADE_S = 0.005;
 /** A path that is no longer heard is dropped once its fade-out is over. */
@@ -323,11 +326,11 @@ export class PreviewEngine {
     const v = this.snap.versionB;
     if (!v || !this.chainB || !this.b) return;
     this.measuredB = measured;
-    const l = pathLoudness(this.chainB, this.mixLufs, measured);
-    if (l.gainDb !== v.loudnessGainDb) this.b.post({ type: "setLoudnessGain", db: l.gainDb, seq: ++this.seq });
-    this.update({
-      versionB: { ...v, loudnessGainDb: l.gainDb, bypassGainDb: l.bypassGainDb, loudnessSource: l.source },
-    });
+    const l = this.loudnessOf(this.chainB, measured);
+    if (l.loudnessGainDb !== v.loudnessGainDb) {
+      this.b.post({ type: "setLoudnessGain", db: l.loudnessGainDb, seq: ++this.seq });
+    }
+    this.update({ versionB: { ...v, ...l } });
     this.applyLevels();
   }
 
@@ -360,8 +363,8 @@ export class PreviewEngine {
     }
     if (this.snap.versionB?.id !== version.id) this.measuredB = null;
     this.chainB = version.chain;
-    const l = pathLoudness(version.chain, this.mixLufs, this.measuredB);
-    const load = this.loadOf(version.chain, l.gainDb);
+    const l = this.loudnessOf(version.chain, this.measuredB);
+    const load = this.loadOf(version.chain, l.loudnessGainDb);
     if (this.b) this.b.post({ type: "load", ...load });
     else {
       const path = new ChainPath(this.context, this.input, this.output, this.channels, load, {
@@ -374,14 +377,7 @@ export class PreviewEngine {
       for (const [i, p] of this.positions.entries()) path.post({ type: "position", ...p, restart: i === 0 });
     }
     this.update({
-      versionB: {
-        id: version.id,
-        label: version.label,
-        loudnessGainDb: l.gainDb,
-        bypassGainDb: l.bypassGainDb,
-        loudnessSource: l.source,
-        latencyFrames: 0,
-      },
+      versionB: { id: version.id, label: version.label, ...l, latencyFrames: 0 },
     });
     this.applyLevels();
   }
@@ -460,8 +456,13 @@ export class PreviewEngine {
   }
 
   /** Chain A's loudness figures for the snapshot. */
-  private loudnessA(): Pick<PreviewSnapshot, "loudnessGainDb" | "bypassGainDb" | "loudnessSource"> {
-    const l = pathLoudness(this.chain, this.mixLufs, this.measuredA);
+  private loudnessA(): LoudnessFields {
+    return this.loudnessOf(this.chain, this.measuredA);
+  }
+
+  /** A path's loudness figures (`pathLoudness`) as the snapshot and `VersionB` name them. */
+  private loudnessOf(chain: Chain, measured: MeasuredLoudness | null): LoudnessFields {
+    const l = pathLoudness(chain, this.mixLufs, measured);
     return { loudnessGainDb: l.gainDb, bypassGainDb: l.bypassGainDb, loudnessSource: l.source };
   }
 
